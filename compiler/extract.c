@@ -1,0 +1,881 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stage 5 of the compiler: extraction.  Walks the body blocks of every
+ * section, keeping the current role (from the heading, changed by inline
+ * labels), and fills the section's card: prose by role, error strings
+ * (quoted, bold, announced by "error message:", block quotes and code in
+ * symptoms, error-like headings), ordered steps with nesting and alerts
+ * attached as notes, links, and at the end the codes of all its text.
+ */
+#include <cmark-gfm.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "card.h"
+#include "classify.h"
+#include "extract.h"
+#include "lexicon.h"
+#include "msg.h"
+#include "normalize.h"
+#include "outline.h"
+#include "parse.h"
+#include "util.h"
+
+/* Fewest words in a quoted or bold phrase taken as an error string. */
+#define ERR_MIN_WORDS	3
+/* Fewest bytes in an error string: shorter quotes are UI labels. */
+#define ERR_MIN_BYTES	12
+
+/* One line of a paragraph, split at soft and hard breaks. */
+struct pline {
+	struct strbuf	 text;		/* plain text of the line */
+	int		 label;		/* role of a leading label, or -1 */
+	int		 line;		/* 1-based source line */
+	struct strbuf	 bold;		/* bold phrases, NUL-separated */
+};
+
+/* Collects the lines and the inline notes (<dx-alert>) of a paragraph. */
+struct inl {
+	struct pline	*v;		/* lines */
+	size_t		 n, cap;
+	struct strbuf	 note;		/* text inside inline <dx-alert> */
+	int		 in_note;	/* inside <dx-alert> ... </dx-alert> */
+	int		 skip_colon;	/* drop the ':' after a label */
+	struct kb_card	*card;		/* where links go */
+};
+
+/* State while one document is extracted. */
+struct ex {
+	const char	*name;		/* document name for diagnostics */
+	struct kb_card	*card;		/* card being filled */
+	int		 role;		/* current role (labels change it) */
+	int		 depth;		/* step depth of the section body */
+	size_t		 first_step;	/* first step of the current section */
+	struct strbuf	 proc;		/* procedure prose, steps if no list */
+	int		 proc_line;	/* line of the first procedure prose */
+	int		 warned_long;	/* an error string was cut */
+	int		 line_base;	/* added to line numbers of a re-parse */
+};
+
+static void	 add_error(struct ex *, const char *, size_t, int);
+static void	 add_prose(struct ex *, int, const char *, int);
+static void	 block(struct ex *, cmark_node *);
+static int	 card_empty(const struct kb_card *);
+static int	 context(struct outline *, size_t);
+static int	 has_cards_below(struct outline *);
+static void	 errors_in_line(struct ex *, struct pline *, int);
+static void	 finish_card(struct ex *);
+static void	 inl_node(struct inl *, cmark_node *);
+static void	 inl_newline(struct inl *, int);
+static void	 inl_release(struct inl *);
+static void	 item_steps(struct ex *, cmark_node *, int);
+static void	 list_steps(struct ex *, cmark_node *, int);
+static void	 note(struct ex *, const char *);
+static void	 paragraph(struct ex *, cmark_node *);
+static void	 paragraph_lines(struct ex *, cmark_node *, struct inl *);
+static void	 html_block(struct ex *, cmark_node *, struct strbuf *);
+static int	 line_of(struct ex *, cmark_node *);
+static char	*note_text(const char *, size_t);
+static char	*strip_tags(const char *);
+static int	 words(const char *, size_t);
+
+static int
+words(const char *s, size_t n)
+{
+	size_t	 i;
+	int	 w = 0, in = 0;
+
+	for (i = 0; i < n; i++) {
+		if (isspace((unsigned char)s[i]))
+			in = 0;
+		else if (!in) {
+			in = 1;
+			w++;
+		}
+	}
+	return w;
+}
+
+static void
+inl_newline(struct inl *in, int line)
+{
+	struct pline	*l;
+
+	xgrow((void **)&in->v, &in->cap, in->n + 1, sizeof(*in->v));
+	l = &in->v[in->n++];
+	memset(l, 0, sizeof(*l));
+	l->label = -1;
+	l->line = line;
+}
+
+static void
+inl_node(struct inl *in, cmark_node *n)
+{
+	struct pline	*l = &in->v[in->n - 1];
+	struct strbuf	*dst = in->in_note ? &in->note : &l->text;
+	struct strbuf	 sb = { 0 };
+	const char	*lit, *url;
+	cmark_node	*c;
+	int		 role, colon;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+		lit = cmark_node_get_literal(n);
+		if (lit == NULL)
+			break;
+		if (in->skip_colon) {
+			while (*lit == ' ')
+				lit++;
+			if (*lit == ':')
+				lit++;
+			else if (strncmp(lit, "\xef\xbc\x9a", 3) == 0)
+				lit += 3;
+			in->skip_colon = 0;
+		}
+		sb_adds(dst, lit);
+		break;
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+		if (in->in_note)
+			sb_addc(&in->note, ' ');
+		else
+			inl_newline(in, l->line + 1);
+		break;
+	case CMARK_NODE_STRONG:
+		if (!in->in_note && str_blank(l->text.buf) &&
+		    (role = classify_label(n, &colon)) >= 0) {
+			l->label = role;
+			in->skip_colon = colon;
+			break;
+		}
+		outline_text(n, &sb);
+		sb_adds(dst, sb_str(&sb));
+		if (!in->in_note) {
+			sb_add(&l->bold, sb_str(&sb), sb.len);
+			sb_addc(&l->bold, '\0');
+		}
+		sb_release(&sb);
+		break;
+	case CMARK_NODE_LINK:
+		url = cmark_node_get_url(n);
+		outline_text(n, &sb);
+		if (url != NULL && *url != '\0' && strncmp(url, "id:", 3) != 0)
+			kb_card_add_link(in->card, url, sb_str(&sb), l->line);
+		sb_release(&sb);
+		for (c = cmark_node_first_child(n); c != NULL;
+		    c = cmark_node_next(c))
+			inl_node(in, c);
+		break;
+	case CMARK_NODE_HTML_INLINE:
+		lit = cmark_node_get_literal(n);
+		if (lit == NULL)
+			break;
+		if (strncasecmp(lit, "<dx-alert", 9) == 0) {
+			in->in_note = 1;
+			if (in->note.len > 0)
+				sb_addc(&in->note, '\n');
+		} else if (strncasecmp(lit, "</dx-alert", 10) == 0)
+			in->in_note = 0;
+		else if (strncasecmp(lit, "<br", 3) == 0)
+			sb_addc(dst, ' ');
+		break;
+	default:
+		for (c = cmark_node_first_child(n); c != NULL;
+		    c = cmark_node_next(c))
+			inl_node(in, c);
+		break;
+	}
+}
+
+static int
+line_of(struct ex *ex, cmark_node *n)
+{
+	return cmark_node_get_start_line(n) + ex->line_base;
+}
+
+static void
+paragraph_lines(struct ex *ex, cmark_node *para, struct inl *in)
+{
+	cmark_node	*c;
+	size_t		 i;
+
+	memset(in, 0, sizeof(*in));
+	in->card = ex->card;
+	inl_newline(in, line_of(ex, para));
+	for (c = cmark_node_first_child(para); c != NULL;
+	    c = cmark_node_next(c))
+		inl_node(in, c);
+	for (i = 0; i < in->n; i++)
+		if (in->v[i].text.buf != NULL)
+			str_squeeze(in->v[i].text.buf);
+	if (in->note.buf != NULL)
+		str_squeeze(in->note.buf);
+}
+
+static void
+inl_release(struct inl *in)
+{
+	size_t	 i;
+
+	for (i = 0; i < in->n; i++) {
+		sb_release(&in->v[i].text);
+		sb_release(&in->v[i].bold);
+	}
+	free(in->v);
+	sb_release(&in->note);
+}
+
+/* Text of an HTML block with its tags removed; caller frees. */
+static char *
+strip_tags(const char *html)
+{
+	struct strbuf	 sb = { 0 };
+	int		 in_tag = 0;
+
+	for (; *html != '\0'; html++) {
+		if (*html == '<')
+			in_tag = 1;
+		else if (*html == '>' && in_tag) {
+			in_tag = 0;
+			sb_addc(&sb, ' ');
+		} else if (!in_tag)
+			sb_addc(&sb, *html);
+	}
+	if (sb.buf != NULL)
+		str_squeeze(sb.buf);
+	return sb_detach(&sb);
+}
+
+/*
+ * Stores s[0..n) as an error string after trimming quotes and spaces;
+ * too short or too few words is not an error string.
+ */
+static void
+add_error(struct ex *ex, const char *s, size_t n, int line)
+{
+	char	*t;
+	size_t	 len;
+
+	while (n > 0 && (isspace((unsigned char)*s) || *s == '"' ||
+	    *s == '\''))
+		s++, n--;
+	while (n > 0 && (isspace((unsigned char)s[n - 1]) || s[n - 1] == '"'))
+		n--;
+	if (n < ERR_MIN_BYTES || words(s, n) < ERR_MIN_WORDS)
+		return;
+	t = xstrndup(s, n);
+	str_squeeze(t);
+	len = strlen(t);
+	if (len > KB_ERRSTR_MAX_BYTES) {
+		t[utf8_prefix(t, KB_ERRSTR_MAX_BYTES)] = '\0';
+		if (!ex->warned_long)
+			msg_report(MSG_WARNING, ex->name, line, 1, "error "
+			    "string longer than %d bytes; cut",
+			    KB_ERRSTR_MAX_BYTES);
+		ex->warned_long = 1;
+	}
+	kb_card_add_err(ex->card, t, line);
+	free(t);
+}
+
+/*
+ * Error strings in one line of symptom text: quoted phrases, bold
+ * sentences, and what follows "the following error message:".  When the
+ * line only announces a message, *cue tells the next line to be taken.
+ */
+static void
+errors_in_line(struct ex *ex, struct pline *l, int cue)
+{
+	const char	*s = sb_str(&l->text), *p, *q, *colon;
+	const char	*b;
+	size_t		 before = ex->card->nerrs, n;
+
+	/* "straight" and “curly” quotes */
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"' && (q = strchr(p + 1, '"')) != NULL) {
+			add_error(ex, p + 1, (size_t)(q - p - 1), l->line);
+			p = q;
+		} else if (strncmp(p, "\xe2\x80\x9c", 3) == 0 &&
+		    (q = strstr(p + 3, "\xe2\x80\x9d")) != NULL) {
+			add_error(ex, p + 3, (size_t)(q - p - 3), l->line);
+			p = q + 2;
+		}
+	}
+	for (b = l->bold.buf; b != NULL && b < l->bold.buf + l->bold.len;
+	    b += strlen(b) + 1) {
+		n = strlen(b);
+		if (words(b, n) > ERR_MIN_WORDS)
+			add_error(ex, b, n, l->line);
+	}
+	if (ex->card->nerrs > before)
+		return;
+	if (lexicon_error_cue(s) && (colon = strrchr(s, ':')) != NULL &&
+	    words(colon + 1, strlen(colon + 1)) >= ERR_MIN_WORDS)
+		add_error(ex, colon + 1, strlen(colon + 1), l->line);
+	else if (cue && !lexicon_error_cue(s))
+		add_error(ex, s, strlen(s), l->line);
+}
+
+/* Attaches an alert to the last step of this section, else to the card. */
+static void
+note(struct ex *ex, const char *text)
+{
+	if (str_blank(text))
+		return;
+	if (ex->card->nsteps > ex->first_step)
+		kb_card_step_note(ex->card, ex->card->nsteps - 1, text);
+	else
+		kb_card_add_text(&ex->card->notes, text);
+}
+
+static void
+add_prose(struct ex *ex, int role, const char *text, int line)
+{
+	struct kb_card	*c = ex->card;
+
+	switch (role) {
+	case ROLE_SYMPTOM:
+		kb_card_add_text(&c->symptom, text);
+		break;
+	case ROLE_CAUSE:
+		kb_card_add_text(&c->cause, text);
+		break;
+	case ROLE_DIAGNOSIS:
+		kb_card_add_text(&c->diagnosis, text);
+		break;
+	case ROLE_PROCEDURE:
+		if (ex->proc.len == 0)
+			ex->proc_line = line;
+		kb_card_add_text(&ex->proc, text);
+		break;
+	default:
+		kb_card_add_text(&c->other, text);
+		break;
+	}
+}
+
+static void
+paragraph(struct ex *ex, cmark_node *para)
+{
+	struct inl	 in;
+	size_t		 i, skip;
+	int		 cue = 0;
+	const char	*t;
+
+	paragraph_lines(ex, para, &in);
+	t = sb_str(&in.v[0].text);
+	if (in.n > 0 && lexicon_alert(t, &skip)) {
+		/* a Tencent ">?"-style callout outside a block quote */
+		note(ex, t + skip);
+		inl_release(&in);
+		return;
+	}
+	for (i = 0; i < in.n; i++) {
+		struct pline *l = &in.v[i];
+
+		if (l->label >= 0)
+			ex->role = l->label;
+		if (ex->role == ROLE_SYMPTOM) {
+			errors_in_line(ex, l, cue);
+			cue = lexicon_error_cue(sb_str(&l->text)) &&
+			    strrchr(sb_str(&l->text), ':') == NULL;
+			if (!cue)
+				cue = lexicon_error_cue(sb_str(&l->text)) &&
+				    ex->card->nerrs == 0;
+		}
+		if (ex->role == ROLE_PROCEDURE && l->label >= 0 &&
+		    !str_blank(l->text.buf)) {
+			add_prose(ex, ex->role, l->text.buf, l->line);
+			continue;
+		}
+		add_prose(ex, ex->role, sb_str(&l->text), l->line);
+	}
+	if (in.note.len > 0)
+		note(ex, in.note.buf);
+	inl_release(&in);
+}
+
+/* The steps of one list item at depth: its text, sub-lists, notes. */
+static void
+item_steps(struct ex *ex, cmark_node *item, int depth)
+{
+	struct strbuf	 text = { 0 }, notes = { 0 };
+	cmark_node	*c;
+	struct inl	 in;
+	size_t		 i, step = (size_t)-1, skip;
+	const char	*lit;
+	char		*t;
+	int		 line = line_of(ex, item);
+
+	for (c = cmark_node_first_child(item); c != NULL;
+	    c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_PARAGRAPH:
+			paragraph_lines(ex, c, &in);
+			for (i = 0; i < in.n; i++) {
+				if (in.v[i].text.len == 0)
+					continue;
+				if (text.len > 0)
+					sb_addc(&text, ' ');
+				sb_add(&text, in.v[i].text.buf,
+				    in.v[i].text.len);
+			}
+			kb_card_add_text(&notes, sb_str(&in.note));
+			inl_release(&in);
+			break;
+		case CMARK_NODE_LIST:
+			if (step == (size_t)-1) {
+				step = kb_card_add_step(ex->card,
+				    sb_str(&text), depth, line);
+				sb_reset(&text);
+			}
+			list_steps(ex, c, depth + 1);
+			break;
+		case CMARK_NODE_BLOCK_QUOTE:
+			sb_reset(&in.note);
+			{
+				struct strbuf q = { 0 };
+
+				outline_text(cmark_node_first_child(c), &q);
+				for (cmark_node *d = cmark_node_next(
+				    cmark_node_first_child(c)); d != NULL;
+				    d = cmark_node_next(d)) {
+					sb_addc(&q, ' ');
+					outline_text(d, &q);
+				}
+				lit = sb_str(&q);
+				skip = 0;
+				if (lexicon_alert(lit, &skip))
+					lit += skip;
+				t = xstrdup(lit);
+				str_squeeze(t);
+				kb_card_add_text(&notes, t);
+				free(t);
+				sb_release(&q);
+			}
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			lit = cmark_node_get_literal(c);
+			if (lit != NULL && step == (size_t)-1) {
+				if (text.len > 0)
+					sb_addc(&text, '\n');
+				sb_adds(&text, lit);
+				while (text.len > 0 &&
+				    text.buf[text.len - 1] == '\n')
+					text.buf[--text.len] = '\0';
+			}
+			break;
+		case CMARK_NODE_HTML_BLOCK:
+			if (step == (size_t)-1) {
+				step = kb_card_add_step(ex->card,
+				    sb_str(&text), depth, line);
+				sb_reset(&text);
+			}
+			{
+				int	 saved = ex->depth;
+
+				ex->depth = depth;
+				html_block(ex, c, &notes);
+				ex->depth = saved;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (step == (size_t)-1)
+		step = kb_card_add_step(ex->card, sb_str(&text), depth, line);
+	if (notes.len > 0)
+		kb_card_step_note(ex->card, step, notes.buf);
+	sb_release(&text);
+	sb_release(&notes);
+}
+
+static void
+list_steps(struct ex *ex, cmark_node *list, int depth)
+{
+	cmark_node	*item;
+
+	for (item = cmark_node_first_child(list); item != NULL;
+	    item = cmark_node_next(item))
+		item_steps(ex, item, depth);
+}
+
+static void
+block(struct ex *ex, cmark_node *b)
+{
+	struct strbuf	 sb = { 0 };
+	const char	*lit, *type;
+	cmark_node	*c, *row, *cell;
+	char		*t, *line, *eol;
+	size_t		 skip = 0;
+	int		 ordered;
+
+	switch (cmark_node_get_type(b)) {
+	case CMARK_NODE_PARAGRAPH:
+		paragraph(ex, b);
+		return;
+	case CMARK_NODE_LIST:
+		ordered = cmark_node_get_list_type(b) == CMARK_ORDERED_LIST;
+		if (ex->role == ROLE_PROCEDURE ||
+		    (ordered && ex->role == ROLE_OTHER)) {
+			list_steps(ex, b, ex->depth);
+			return;
+		}
+		for (c = cmark_node_first_child(b); c != NULL;
+		    c = cmark_node_next(c)) {
+			cmark_node *d;
+
+			sb_reset(&sb);
+			for (d = cmark_node_first_child(c); d != NULL;
+			    d = cmark_node_next(d)) {
+				if (cmark_node_get_type(d) ==
+				    CMARK_NODE_PARAGRAPH) {
+					paragraph(ex, d);
+				} else
+					block(ex, d);
+			}
+		}
+		break;
+	case CMARK_NODE_BLOCK_QUOTE:
+		c = cmark_node_first_child(b);
+		for (; c != NULL; c = cmark_node_next(c)) {
+			if (sb.len > 0)
+				sb_addc(&sb, ' ');
+			outline_text(c, &sb);
+		}
+		if (sb.buf == NULL)
+			break;
+		if (lexicon_alert(sb.buf, &skip)) {
+			t = xstrdup(sb.buf + skip);
+			str_squeeze(t);
+			note(ex, t);
+			free(t);
+		} else if (ex->role == ROLE_SYMPTOM) {
+			add_error(ex, sb.buf, sb.len,
+			    line_of(ex, b));
+			add_prose(ex, ex->role, sb.buf,
+			    line_of(ex, b));
+		} else {
+			for (c = cmark_node_first_child(b); c != NULL;
+			    c = cmark_node_next(c))
+				block(ex, c);
+		}
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		lit = cmark_node_get_literal(b);
+		if (lit == NULL)
+			break;
+		if (ex->role == ROLE_SYMPTOM) {
+			t = xstrdup(lit);
+			for (line = t; line != NULL && *line != '\0';
+			    line = eol ? eol + 1 : NULL) {
+				eol = strchr(line, '\n');
+				if (eol != NULL)
+					*eol = '\0';
+				add_error(ex, line, strlen(line),
+				    line_of(ex, b));
+			}
+			free(t);
+		}
+		add_prose(ex, ex->role, lit, line_of(ex, b));
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		html_block(ex, b, NULL);
+		break;
+	default:
+		type = cmark_node_get_type_string(b);
+		if (type == NULL || strcmp(type, "table") != 0)
+			break;
+		for (row = cmark_node_first_child(b); row != NULL;
+		    row = cmark_node_next(row)) {
+			sb_reset(&sb);
+			for (cell = cmark_node_first_child(row); cell != NULL;
+			    cell = cmark_node_next(cell)) {
+				if (sb.len > 0)
+					sb_adds(&sb, " | ");
+				outline_text(cell, &sb);
+			}
+			if (sb.buf != NULL) {
+				str_squeeze(sb.buf);
+				add_prose(ex, ex->role, sb.buf,
+				    line_of(ex, row));
+			}
+		}
+		break;
+	}
+	sb_release(&sb);
+}
+
+/* Plain text of the markdown inside a <dx-alert> element; caller frees. */
+static char *
+note_text(const char *s, size_t n)
+{
+	struct cmark_node *root, *c;
+	struct strbuf	 sb = { 0 };
+	const char	*gt = memchr(s, '>', n);
+
+	if (gt != NULL) {
+		n -= (size_t)(gt + 1 - s);
+		s = gt + 1;
+	}
+	root = parse_markdown(s, n);
+	for (c = cmark_node_first_child(root); c != NULL;
+	    c = cmark_node_next(c)) {
+		if (sb.len > 0)
+			sb_addc(&sb, ' ');
+		outline_text(c, &sb);
+	}
+	parse_free(root);
+	if (sb.buf != NULL)
+		str_squeeze(sb.buf);
+	return sb_detach(&sb);
+}
+
+/*
+ * An HTML block.  A Tencent <dx-alert> is a note (into notes when given,
+ * else attached by note()); cmark ends an HTML block only at a blank
+ * line, so markdown that follows </dx-alert> directly is parsed again and
+ * its blocks handled as if they stood here.
+ */
+static void
+html_block(struct ex *ex, cmark_node *b, struct strbuf *notes)
+{
+	const char	*lit = cmark_node_get_literal(b), *open, *close;
+	const char	*rest, *p;
+	struct cmark_node *root, *c;
+	char		*t;
+	int		 saved = ex->line_base, line = line_of(ex, b);
+
+	if (lit == NULL)
+		return;
+	open = strstr(lit, "<dx-alert");
+	close = open ? strstr(open, "</dx-alert>") : NULL;
+	if (open == NULL) {
+		t = strip_tags(lit);
+		add_prose(ex, ex->role, t, line);
+		free(t);
+		return;
+	}
+	rest = close ? close + strlen("</dx-alert>") : lit + strlen(lit);
+	t = note_text(open, close ? (size_t)(close - open) : strlen(open));
+	if (notes != NULL)
+		kb_card_add_text(notes, t);
+	else
+		note(ex, t);
+	free(t);
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (*rest == '\n')
+		rest++;
+	if (str_blank(rest))
+		return;
+	/* line numbers of the re-parsed text continue from here */
+	for (p = lit; p < rest; p++)
+		line += *p == '\n';
+	root = parse_markdown(rest, strlen(rest));
+	ex->line_base = line - 1;
+	for (c = cmark_node_first_child(root); c != NULL;
+	    c = cmark_node_next(c))
+		block(ex, c);
+	ex->line_base = saved;
+	parse_free(root);
+}
+
+/* Procedure prose becomes the steps of a card that has no list. */
+static void
+finish_card(struct ex *ex)
+{
+	struct kb_card	*c = ex->card;
+	struct norm_code *codes;
+	struct strbuf	 all = { 0 };
+	char		*p, *eol;
+	size_t		 i, n;
+
+	if (c == NULL)
+		return;
+	if (c->nsteps == 0 && ex->proc.len > 0) {
+		for (p = ex->proc.buf; p != NULL; p = eol ? eol + 1 : NULL) {
+			eol = strchr(p, '\n');
+			if (eol != NULL)
+				*eol = '\0';
+			if (!str_blank(p))
+				kb_card_add_step(c, p, 0, ex->proc_line);
+		}
+	} else if (ex->proc.len > 0)
+		kb_card_add_text(&c->other, ex->proc.buf);
+	sb_reset(&ex->proc);
+
+	for (i = 0; i < c->nerrs; i++) {
+		size_t	 k;
+
+		n = normalize_codes(c->errs[i].text, &codes);
+		for (k = 0; k < n; k++)
+			kb_card_add_code(c, codes[k].code, codes[k].kind,
+			    c->errs[i].line);
+		normalize_codes_free(codes, n);
+	}
+	sb_adds(&all, c->title);
+	sb_addc(&all, '\n');
+	sb_adds(&all, sb_str(&c->symptom));
+	sb_addc(&all, '\n');
+	sb_adds(&all, sb_str(&c->cause));
+	sb_addc(&all, '\n');
+	sb_adds(&all, sb_str(&c->diagnosis));
+	for (i = 0; i < c->nsteps; i++) {
+		sb_addc(&all, '\n');
+		sb_adds(&all, c->steps[i].text);
+	}
+	n = normalize_codes(all.buf, &codes);
+	for (i = 0; i < n; i++)
+		kb_card_add_code(c, codes[i].code, codes[i].kind, c->line);
+	normalize_codes_free(codes, n);
+	sb_release(&all);
+}
+
+/* Role of section i's body before any label: its own, else inherited. */
+static int
+context(struct outline *o, size_t i)
+{
+	while (o->v[i].role < 0 && !o->v[i].is_card && o->v[i].parent >= 0)
+		i = (size_t)o->v[i].parent;
+	return o->v[i].role < 0 ? ROLE_OTHER : o->v[i].role;
+}
+
+/* Nonzero when some section other than the root starts a card. */
+static int
+has_cards_below(struct outline *o)
+{
+	size_t	 i;
+
+	for (i = 1; i < o->n; i++)
+		if (o->v[i].is_card)
+			return 1;
+	return 0;
+}
+
+/* Nonzero when a card has nothing a user could act on or match. */
+static int
+card_empty(const struct kb_card *c)
+{
+	return c->symptom.len == 0 && c->nerrs == 0 && c->nsteps == 0 &&
+	    c->cause.len == 0;
+}
+
+int
+extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
+{
+	struct ex	 ex;
+	struct pline	 tl;
+	struct kb_card	*c;
+	int		*depth;
+	size_t		 k, i, ncards = 0, before = doc->ncards;
+	const char	*title, *anchor;
+	char		*sl = NULL;
+	cmark_node	*b;
+	int		 p, ctx, capped = 0;
+
+	memset(&ex, 0, sizeof(ex));
+	ex.name = name;
+	depth = xcalloc(o->n, sizeof(*depth));
+	for (k = 0; k < o->n; k++) {
+		if (!o->v[k].is_card)
+			continue;
+		if (ncards >= KB_CARDS_PER_DOC_MAX) {
+			if (!capped)
+				msg_report(MSG_WARNING, name, o->v[k].line, 1,
+				    "more than %d cards; the rest are "
+				    "dropped", KB_CARDS_PER_DOC_MAX);
+			capped = 1;
+			continue;
+		}
+		if (k == 0) {
+			title = doc->title;
+			/* the root card takes the anchor of the first h1 */
+			anchor = NULL;
+			for (i = 1; i < o->n && anchor == NULL; i++)
+				if (o->v[i].level == 1)
+					anchor = o->v[i].anchor;
+			if (anchor == NULL) {
+				struct strbuf t = { 0 };
+				const char *q;
+
+				for (q = title; *q != '\0'; q++) {
+					if (isalnum((unsigned char)*q) ||
+					    (unsigned char)*q >= 0x80)
+						sb_addc(&t, (char)tolower(
+						    (unsigned char)*q));
+					else if (*q == ' ' || *q == '-')
+						sb_addc(&t, '-');
+				}
+				sl = sb_detach(&t);
+				anchor = sl;
+			}
+		} else {
+			title = o->v[k].heading;
+			anchor = o->v[k].anchor;
+		}
+		c = kb_card_new(anchor, title, o->v[k].line);
+		free(sl);
+		sl = NULL;
+		ex.card = c;
+		sb_reset(&ex.proc);
+		ex.first_step = 0;
+
+		for (i = k; i < o->n; i++) {
+			if (o->v[i].owner != (int)k)
+				continue;
+			ctx = context(o, i);
+			p = o->v[i].parent;
+			depth[i] = 0;
+			ex.first_step = c->nsteps;
+			if (i != k) {
+				depth[i] = depth[p];
+				if (context(o, (size_t)p) == ROLE_PROCEDURE &&
+				    (o->v[i].role < 0 ||
+				    o->v[i].role == ROLE_PROCEDURE)) {
+					ex.first_step = kb_card_add_step(c,
+					    o->v[i].heading, depth[p],
+					    o->v[i].line);
+					depth[i] = depth[p] + 1;
+				}
+				kb_card_add_section(c, o->v[i].heading, ctx,
+				    o->v[i].line);
+			}
+			ex.role = ctx;
+			ex.depth = depth[i];
+			for (b = o->v[i].first; b != NULL && b != o->v[i].end;
+			    b = cmark_node_next(b))
+				if (cmark_node_get_type(b) !=
+				    CMARK_NODE_HEADING)
+					block(&ex, b);
+		}
+		if (card_empty(c) || (k == 0 && c->symptom.len == 0 &&
+		    c->nerrs == 0 && has_cards_below(o))) {
+			finish_card(&ex);
+			kb_card_free(c);
+			continue;
+		}
+		/* a title that is, or quotes, the error message */
+		memset(&tl, 0, sizeof(tl));
+		tl.line = c->line;
+		sb_adds(&tl.text, title);
+		ex.role = ROLE_SYMPTOM;
+		if (k > 0 && o->v[k].role < 0 && !o->v[k].has_labels &&
+		    lexicon_message(title))
+			add_error(&ex, title, strlen(title), c->line);
+		else
+			errors_in_line(&ex, &tl, 0);
+		sb_release(&tl.text);
+		finish_card(&ex);
+		kb_doc_add_card(doc, c);
+		ncards++;
+	}
+	sb_release(&ex.proc);
+	free(depth);
+	return (int)(doc->ncards - before);
+}

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kbc, the knowledge-base compiler: runs the stages (walk, read, parse,
+ * outline, classify, extract, write) over each document and maps the
+ * worst diagnostic to the exit status.  Also --dump (the cards of one
+ * document as JSON) and --check (lint a KB without writing an index).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "card.h"
+#include "classify.h"
+#include "config.h"
+#include "extract.h"
+#include "lexicon.h"
+#include "msg.h"
+#include "normalize.h"
+#include "outline.h"
+#include "parse.h"
+#include "read.h"
+#include "util.h"
+#include "walk.h"
+#include "writer.h"
+
+enum mode {
+	MODE_BUILD,		/* write an index */
+	MODE_DUMP,		/* print one document's cards */
+	MODE_CHECK		/* lint, write nothing */
+};
+
+static struct kb_doc *compile_doc(const struct walk_entry *,
+		    struct read_text *);
+static void	 check_doc(const struct kb_doc *);
+static void	 on_signal(int);
+static void	 usage(FILE *, int) __attribute__((noreturn));
+
+static void
+usage(FILE *f, int full)
+{
+	if (!full) {
+		fputs("usage: kbc [-qv] [-o OUT.db] [--] DIR|FILE...\n"
+		    "try 'kbc --help'\n", f);
+		exit(2);
+	}
+	fputs("usage: kbc [-qv] [-o OUT.db] [--] DIR|FILE...\n"
+	    "       kbc --dump FILE\n"
+	    "       kbc --check DIR|FILE...\n"
+	    "\n"
+	    "Compile troubleshooting documents (.md, .markdown, .txt) into a\n"
+	    "kbsearch index.  Directories are searched recursively; a\n"
+	    "document's id is its path under the directory, without the\n"
+	    "extension.  The index is built in a temporary file and renamed\n"
+	    "over OUT only when the whole build succeeded.\n"
+	    "\n"
+	    "  -o, --output OUT  write the index to OUT (default kb.db)\n"
+	    "  -q, --quiet       do not print warnings\n"
+	    "  -v, --verbose     print one line per document\n"
+	    "      --dump FILE   print the cards found in FILE as JSON\n"
+	    "      --check       report documents with no symptom, no steps\n"
+	    "                    or broken anchors; write nothing\n"
+	    "  -h, --help        print this help and exit\n"
+	    "      --version     print the version and exit\n"
+	    "\n"
+	    "Exit status: 0 every document compiled (warnings allowed),\n"
+	    "1 a document was rejected (the index is written without it) or\n"
+	    "--check found problems, 2 usage or system error (the old index\n"
+	    "is left in place).\n", f);
+	exit(0);
+}
+
+static void
+on_signal(int sig)
+{
+	writer_signal_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Title of a document: front matter, else its first h1, else its id. */
+static char *
+doc_title(struct outline *o, const struct parse_meta *meta, const char *id)
+{
+	const char	*base;
+	size_t		 i;
+
+	if (meta->title != NULL && !str_blank(meta->title))
+		return xstrdup(meta->title);
+	for (i = 1; i < o->n; i++)
+		if (o->v[i].level == 1 && !str_blank(o->v[i].heading))
+			return xstrdup(o->v[i].heading);
+	base = strrchr(id, '/');
+	return xstrdup(base ? base + 1 : id);
+}
+
+/*
+ * Compiles one document.  Returns its cards, or NULL when it was rejected
+ * (reported).  rt receives the raw text's hash and size.
+ */
+static struct kb_doc *
+compile_doc(const struct walk_entry *e, struct read_text *rt)
+{
+	struct parse_meta meta;
+	struct outline	 o;
+	struct kb_doc	*doc;
+	struct cmark_node *root;
+	char		*md = NULL, *title;
+	size_t		 len;
+
+	if (read_file(e->path, e->path, rt) == -1)
+		return NULL;
+	parse_front_matter(rt->text, e->path, &meta);
+	len = rt->len;
+	if (str_endswith(e->path, ".txt") && !outline_is_markdown(rt->text))
+		md = outline_recover_plain(rt->text, &len);
+	root = parse_markdown(md ? md : rt->text, len);
+	outline_build(root, e->path, &o);
+	classify_outline(&o);
+	title = doc_title(&o, &meta, e->id);
+	doc = kb_doc_new(e->id, title);
+	free(title);
+	if (meta.description != NULL) {
+		free(doc->description);
+		doc->description = xstrdup(meta.description);
+	}
+	if (extract_cards(&o, e->path, doc) == 0)
+		msg_report(MSG_WARNING, e->path, 0, 0, "no cards");
+	outline_release(&o);
+	parse_free(root);
+	parse_meta_release(&meta);
+	free(md);
+	free(rt->text);
+	rt->text = NULL;
+	return doc;
+}
+
+/* --check: what makes a card hard to find or to follow. */
+static void
+check_doc(const struct kb_doc *doc)
+{
+	const struct kb_card *c;
+	size_t		 i, j, k;
+	int		 found;
+
+	for (i = 0; i < doc->ncards; i++) {
+		c = doc->cards[i];
+		if (c->symptom.len == 0 && c->nerrs == 0)
+			msg_report(MSG_WARNING, doc->path, c->line, 1,
+			    "card '%s' has no symptom", c->title);
+		if (c->nsteps == 0)
+			msg_report(MSG_WARNING, doc->path, c->line, 1,
+			    "procedure '%s' has no steps", c->title);
+		for (j = 0; j < c->nlinks; j++) {
+			const char *t = c->links[j].target;
+
+			if (t[0] != '#')
+				continue;
+			found = 0;
+			for (k = 0; k < doc->ncards && !found; k++)
+				found = strcasecmp(doc->cards[k]->anchor,
+				    t + 1) == 0;
+			if (!found)
+				msg_report(MSG_WARNING, doc->path,
+				    c->links[j].line, 1, "anchor '%s' does "
+				    "not resolve to a card", t);
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "dump",	no_argument,		NULL, 'D' },
+		{ "check",	no_argument,		NULL, 'C' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct walk_list list = { 0 };
+	struct writer	*w = NULL;
+	struct kb_doc	*doc;
+	struct read_text rt;
+	struct strbuf	 json = { 0 };
+	const char	*out = "kb.db";
+	enum mode	 mode = MODE_BUILD;
+	size_t		 i, ndocs = 0, ncards = 0;
+	int		 ch, quiet = 0, verbose = 0, rc;
+
+	msg_init("kbc", 0);
+	while ((ch = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'D':
+			mode = MODE_DUMP;
+			break;
+		case 'C':
+			mode = MODE_CHECK;
+			break;
+		case 'h':
+			usage(stdout, 1);
+		case 'V':
+			printf("kbc %s\n", KB_VERSION);
+			return 0;
+		default:
+			usage(stderr, 0);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0 || (mode == MODE_DUMP && argc != 1))
+		usage(stderr, 0);
+	msg_init("kbc", quiet);
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	/* a file-size limit becomes a write error, not a kill */
+	signal(SIGXFSZ, SIG_IGN);
+
+	for (i = 0; i < (size_t)argc; i++)
+		walk_add(&list, argv[i]);
+	walk_finish(&list);
+	if (mode == MODE_BUILD && list.n == 0 && msg_worst() < MSG_ERROR)
+		msg_report(MSG_WARNING, NULL, 0, 0, "no documents found");
+	if (mode == MODE_BUILD && (w = writer_open(out)) == NULL) {
+		walk_release(&list);
+		return 2;
+	}
+	for (i = 0; i < list.n; i++) {
+		doc = compile_doc(&list.v[i], &rt);
+		if (doc == NULL)
+			continue;
+		if (verbose)
+			fprintf(stderr, "kbc: %s: %zu cards\n",
+			    list.v[i].path, doc->ncards);
+		ndocs++;
+		ncards += doc->ncards;
+		switch (mode) {
+		case MODE_DUMP:
+			kb_doc_json(doc, &json);
+			fputs(json.buf, stdout);
+			sb_reset(&json);
+			break;
+		case MODE_CHECK:
+			check_doc(doc);
+			break;
+		case MODE_BUILD:
+			if (writer_add_doc(w, doc, rt.hash, rt.size) == -1) {
+				kb_doc_free(doc);
+				writer_abort(w);
+				w = NULL;
+				goto out;
+			}
+			break;
+		}
+		kb_doc_free(doc);
+	}
+	if (w != NULL) {
+		rc = writer_commit(w);
+		w = NULL;
+		if (rc == -1)
+			msg_report(MSG_FATAL, NULL, 0, 0, "%s left unchanged",
+			    out);
+	}
+out:
+	sb_release(&json);
+	walk_release(&list);
+	lexicon_shutdown();
+	normalize_shutdown();
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno != EPIPE)
+			msg_error("write error: %s", strerror(errno));
+		return 2;
+	}
+	(void)ndocs;
+	(void)ncards;
+	switch (msg_worst()) {
+	case MSG_OK:
+		return 0;
+	case MSG_WARNING:
+		return mode == MODE_CHECK ? 1 : 0;
+	case MSG_ERROR:
+		return 1;
+	default:
+		return 2;
+	}
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The section-label lexicon for classify.c and outline.c.  Each list is
+ * one anchored, case-insensitive PCRE2 pattern, compiled once with JIT;
+ * adding a dialect's word is a one-line change here.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "card.h"
+#include "lexicon.h"
+
+/* Enough for any heading; see normalize.c for why the limit is low. */
+#define LEXICON_MATCH_LIMIT	100000
+
+struct rule {
+	const char	*src;		/* anchored pattern */
+	int		 role;		/* enum kb_role, or -1 */
+	pcre2_code	*re;		/* compiled on first use */
+};
+
+/* Optional numbering or trailing text after a section word. */
+#define TAIL "(?:\\s*\\d+)?(?:\\s*[:.\\-\\x{2013}\\x{2014}].*)?\\s*$"
+
+static struct rule headings[] = {
+	{ "^(?:fault |problem |issue )?(?:symptoms?|issues?|problems?"
+	  "|problem description|description of the (?:problem|issue)"
+	  "|error messages?|the problem|phenomenon|what you see"
+	  "|summary of the (?:problem|issue))" TAIL, ROLE_SYMPTOM, NULL },
+	{ "^(?:possible |probable |root |likely |common )?(?:causes?"
+	  "|reasons?|why (?:this|it) happens|cause analysis)" TAIL,
+	  ROLE_CAUSE, NULL },
+	{ "^(?:diagnos(?:is|e|tics)|how to (?:check|verify|diagnose)"
+	  "|verification|verify|check(?:ing)? the cause|analysis)" TAIL,
+	  ROLE_DIAGNOSIS, NULL },
+	{ "^(?:resolutions?|solutions?|procedures?|workarounds?|fix(?:es)?"
+	  "|how to (?:fix|resolve)|steps(?: to (?:resolve|fix))?"
+	  "|troubleshooting(?: steps| ideas| procedure| methods?)?"
+	  "|troubleshoot|methods?|more solutions|other solutions"
+	  "|to resolve (?:this|the) (?:issue|problem)|resolving the issue"
+	  "|remediation|mitigation|step \\d+)" TAIL, ROLE_PROCEDURE, NULL },
+	{ "^(?:more information|additional information|status|references?"
+	  "|see also|related (?:articles|topics|links|content)|next steps"
+	  "|applies to|notes?|third-party information disclaimer"
+	  "|data collection|security recommendations?|contact us"
+	  "|feedback)\\s*$", ROLE_NOTE, NULL },
+};
+
+static struct rule labels[] = {
+	{ "^(?:problems?|symptoms?|issue|error|error message|description"
+	  "|phenomenon|fault)\\s*$", ROLE_SYMPTOM, NULL },
+	{ "^(?:possible causes?|causes?|root cause|reasons?|explanation)\\s*$",
+	  ROLE_CAUSE, NULL },
+	{ "^(?:diagnosis|diagnostics|analysis)\\s*$", ROLE_DIAGNOSIS, NULL },
+	{ "^(?:procedure|solutions?|resolution|workaround|fix|steps"
+	  "|(?:user )?action|handling method|how to fix)\\s*$",
+	  ROLE_PROCEDURE, NULL },
+};
+
+static struct rule alert = {
+	"^\\s*(?:\\[!(?:note|important|warning|tip|caution)\\]|[?!](?=\\s|$))",
+	-1, NULL
+};
+static struct rule step_line = { "^step\\s*\\d+\\s*[:.]", -1, NULL };
+static struct rule alert_word = {
+	"^(?:note|notes|important|warning|caution|tip)\\s*:?\\s*$", -1, NULL
+};
+static struct rule error_cue = {
+	"error message|error messages|following (?:error|message|warning)"
+	"|message (?:appears|is displayed|is returned)|you receive"
+	"|you get|you see|an error (?:occurs|appears)|with the error"
+	"|reports? (?:the )?error|(?:error|message)[^.]*:\\s*$",
+	-1, NULL
+};
+
+static struct rule error_heading = {
+	"^(?!(?:how to|troubleshoot|fix|resolv|solv|steps|about|overview"
+	"|introduction|understand|common|known))"
+	".*\\b(?:error|fail(?:s|ed|ure)?|cannot|can't|could not|couldn't"
+	"|unable to|denied|refused|not (?:supported|available|found|enabled"
+	"|allowed|responding)|invalid|disconnected|locked|expired"
+	"|timed? out)\\b", -1, NULL
+};
+
+static struct rule message = {
+	"^(?:[\"\\x{201c}'](?=.*\\s.*\\s)|(?:the|a|an|this|your|error|cannot"
+	"|unable|no|there|windows|remote desktop)\\s)"
+	"|\\b(?:can't|cannot|couldn't|could not|unable to|is not|was not"
+	"|are not|does not|did not|has been|have been|failed to|doesn't"
+	"|isn't|wasn't)\\b", -1, NULL
+};
+
+static pcre2_match_context	*mctx;
+static pcre2_match_data		*md;
+
+static int
+match(struct rule *r, const char *s, size_t *end)
+{
+	int		 err, rc;
+	PCRE2_SIZE	 off;
+
+	if (r->re == NULL) {
+		r->re = pcre2_compile((PCRE2_SPTR)r->src, PCRE2_ZERO_TERMINATED,
+		    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP |
+		    PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+		if (r->re == NULL) {
+			fprintf(stderr, "internal error: lexicon pattern "
+			    "%s at %zu\n", r->src, (size_t)off);
+			abort();
+		}
+		(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	}
+	if (md == NULL) {
+		md = pcre2_match_data_create(4, NULL);
+		mctx = pcre2_match_context_create(NULL);
+		if (md == NULL || mctx == NULL) {
+			fputs("kbc: out of memory\n", stderr);
+			exit(2);
+		}
+		pcre2_set_match_limit(mctx, LEXICON_MATCH_LIMIT);
+	}
+	rc = pcre2_match(r->re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, mctx);
+	if (rc < 0)
+		return 0;
+	if (end != NULL)
+		*end = pcre2_get_ovector_pointer(md)[1];
+	return 1;
+}
+
+static int
+first_role(struct rule *rules, size_t n, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (match(&rules[i], s, NULL))
+			return rules[i].role;
+	return -1;
+}
+
+int
+lexicon_heading(const char *heading)
+{
+	return first_role(headings, sizeof(headings) / sizeof(headings[0]),
+	    heading);
+}
+
+int
+lexicon_label(const char *label)
+{
+	return first_role(labels, sizeof(labels) / sizeof(labels[0]), label);
+}
+
+int
+lexicon_alert(const char *text, size_t *skip)
+{
+	return match(&alert, text, skip);
+}
+
+int
+lexicon_step_line(const char *line)
+{
+	return match(&step_line, line, NULL);
+}
+
+int
+lexicon_alert_word(const char *line)
+{
+	return match(&alert_word, line, NULL);
+}
+
+int
+lexicon_error_heading(const char *heading)
+{
+	return match(&error_heading, heading, NULL);
+}
+
+int
+lexicon_message(const char *heading)
+{
+	return lexicon_error_heading(heading) && match(&message, heading, NULL);
+}
+
+int
+lexicon_error_cue(const char *text)
+{
+	return match(&error_cue, text, NULL);
+}
+
+static void
+free_rules(struct rule *r, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		pcre2_code_free(r[i].re);
+		r[i].re = NULL;
+	}
+}
+
+void
+lexicon_shutdown(void)
+{
+	free_rules(headings, sizeof(headings) / sizeof(headings[0]));
+	free_rules(labels, sizeof(labels) / sizeof(labels[0]));
+	free_rules(&alert, 1);
+	free_rules(&step_line, 1);
+	free_rules(&alert_word, 1);
+	free_rules(&error_cue, 1);
+	free_rules(&error_heading, 1);
+	free_rules(&message, 1);
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mctx);
+	md = NULL;
+	mctx = NULL;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The words that give sections their roles: heading names ("Symptoms",
+ * "Cause 2", "Resolution"), inline labels ("**Problem**:") and alert
+ * markers ("[!NOTE]").  PCRE2 patterns, compiled once.
+ */
+#ifndef KB_LEXICON_H
+#define KB_LEXICON_H
+
+#include <stddef.h>
+
+/* Role (enum kb_role) named by a heading, or -1 for a topic heading. */
+int	 lexicon_heading(const char *heading);
+/* Role named by an inline label such as "Possible cause", or -1. */
+int	 lexicon_label(const char *label);
+/*
+ * Nonzero when text starts with an alert marker: "[!NOTE]" and its kin
+ * (any case), or a Tencent callout "?" / "!".  *skip is set to the length
+ * of the marker.
+ */
+int	 lexicon_alert(const char *text, size_t *skip);
+/* Nonzero when a stand-alone line of plain text reads "Step N: ...". */
+int	 lexicon_step_line(const char *line);
+/* Nonzero when a stand-alone plain-text line is an alert word ("Note"). */
+int	 lexicon_alert_word(const char *line);
+/* Nonzero when text tells that an error message follows or precedes. */
+int	 lexicon_error_cue(const char *text);
+/* Nonzero when a heading reads as an error message ("... failed"). */
+int	 lexicon_error_heading(const char *heading);
+/* Nonzero when an error-like heading reads as the message itself. */
+int	 lexicon_message(const char *heading);
+void	 lexicon_shutdown(void);
+
+#endif

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shared normalizer (kbcore).  One PCRE2 pattern, compiled once with
+ * JIT, finds every variable part of a message in a single left-to-right
+ * pass; each alternative names its placeholder with (*MARK).  A second
+ * pattern finds error codes.  kbc applies it to error strings, kbsearch to
+ * pasted text and log lines, so both sides always agree.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "util.h"
+
+/*
+ * Per-match work limit: a hostile line costs under 1 ms instead of the
+ * default 10,000,000 steps (tens of ms).  Hitting it means "no match".
+ */
+#define NORM_MATCH_LIMIT	100000
+
+struct pattern {
+	const char	*src;	/* pattern text */
+	uint32_t	 flags;	/* compile options */
+	pcre2_code	*re;	/* compiled, NULL until first use */
+	pcre2_match_data *md;	/* match data sized for re */
+};
+
+static pcre2_match_context *mctx;
+
+/*
+ * Variable parts, leftmost match first; at one position the earlier
+ * alternative wins, so the specific shapes (times, addresses) come before
+ * the generic ones (numbers).
+ */
+static struct pattern mask = {
+	"(?:https?|ftp|file)://[^\\s\"'<>)\\]]+(*MARK:url)"
+	"|\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b(*MARK:email)"
+	"|\\{?\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b\\}?"
+	    "(*MARK:guid)"
+	"|\\bS-1-\\d+(?:-\\d+)+\\b(*MARK:sid)"
+	"|\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?"
+	    "(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b(*MARK:time)"
+	"|\\b\\d{1,2}/\\d{1,2}/\\d{2,4}\\b(*MARK:time)"
+	"|\\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+\\d{1,2}"
+	    "(?:,?\\s+\\d{4})?\\s+\\d{1,2}:\\d{2}(?::\\d{2})?\\b(*MARK:time)"
+	"|\\b\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.:,]\\d+)?(?:\\s?[ap]m\\b)?(*MARK:time)"
+	"|\\b(?:\\d{1,3}|x{1,3})(?:\\.(?:\\d{1,3}|x{1,3})){3}(?::\\d{1,5})?\\b"
+	    "(*MARK:ip)"
+	"|\\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\\b(*MARK:ip)"
+	"|\\\\\\\\[^\\s\\\\\"']+(?:\\\\[^\\s\\\\\"']*)*(*MARK:path)"
+	"|\\b[a-z]:\\\\[^\\s\"'<>|]*(*MARK:path)"
+	"|(?<![\\w.~])/(?:[\\w.-]+/)+[\\w.-]*(*MARK:path)"
+	"|\\b[\\w.-]+(?:\\\\[\\w.$-]+){2,}(*MARK:path)"
+	"|\\b[\\w.-]+\\\\[\\w.$-]+(*MARK:user)"
+	"|<[a-z][\\w .-]{0,40}>(*MARK:var)"
+	"|%\\d+\\b(*MARK:var)"
+	"|\\{\\d+\\}(*MARK:var)"
+	"|\\b0x[0-9a-f]+\\b(*MARK:hex)"
+	"|\\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\\d)[0-9a-f]{8,}\\b(*MARK:hex)"
+	"|\\b(?=[\\w-]*[a-z])[\\w-]+(?:\\.[\\w-]+){2,}\\b(*MARK:host)"
+	"|\\b(?=[\\w-]*\\d)[a-z][\\w-]*\\b(*MARK:id)"
+	"|\\b\\d+(?:[.,]\\d+)*\\b(*MARK:num)",
+	PCRE2_CASELESS, NULL, NULL
+};
+
+/*
+ * Error codes; in a branch-reset group, so group 1 holds the number of
+ * every alternative that has a prefix word.
+ */
+static struct pattern codes = {
+	"(?|\\b0x[0-9a-f]{1,16}\\b(*MARK:hex)"
+	"|(?<![\\w.])-\\d{9,10}\\b(*MARK:hresult)"
+	"|\\bevent\\s*(?:id)?\\s*[:#]?\\s*(\\d{1,5})\\b(*MARK:event)"
+	"|\\b(?:error|error code|stop code|status code|code)\\s*[:#\\[]?\\s*"
+	    "(\\d{2,6})\\b(*MARK:error)"
+	"|\\bports?\\s*(?:number\\s*)?[:=]?\\s*(\\d{2,5})\\b(*MARK:port)"
+	"|\\b(?:tcp|udp)[\\s/:]*(\\d{2,5})\\b(*MARK:port)"
+	"|(?-i)\\b(?!HKEY_)[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}\\b(*MARK:const))",
+	PCRE2_CASELESS, NULL, NULL
+};
+
+static const char *const kind_names[CODE__MAX] = {
+	"hex", "event", "error", "const", "port"
+};
+
+static pcre2_code *
+compile(struct pattern *p)
+{
+	int		 err;
+	PCRE2_SIZE	 off;
+	PCRE2_UCHAR	 buf[256];
+
+	if (p->re != NULL)
+		return p->re;
+	p->re = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
+	    p->flags | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP,
+	    &err, &off, NULL);
+	if (p->re == NULL) {
+		/* A bad built-in pattern is a programming error. */
+		pcre2_get_error_message(err, buf, sizeof(buf));
+		fprintf(stderr, "internal error: pattern at %zu: %s\n",
+		    (size_t)off, (char *)buf);
+		abort();
+	}
+	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+	p->md = pcre2_match_data_create_from_pattern(p->re, NULL);
+	if (p->md == NULL) {
+		fputs("kbsearch: out of memory\n", stderr);
+		exit(2);
+	}
+	if (mctx == NULL) {
+		mctx = pcre2_match_context_create(NULL);
+		if (mctx == NULL) {
+			fputs("kbsearch: out of memory\n", stderr);
+			exit(2);
+		}
+		pcre2_set_match_limit(mctx, NORM_MATCH_LIMIT);
+	}
+	return p->re;
+}
+
+void
+normalize_shutdown(void)
+{
+	struct pattern	*all[] = { &mask, &codes };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		pcre2_match_data_free(all[i]->md);
+		pcre2_code_free(all[i]->re);
+		all[i]->md = NULL;
+		all[i]->re = NULL;
+	}
+	pcre2_match_context_free(mctx);
+	mctx = NULL;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t		 len, i;
+	unsigned long	 cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, cp = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, cp = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+char *
+normalize_clean(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct strbuf	 sb = { 0 };
+	size_t		 i = 0, n;
+
+	while (i < len) {
+		n = utf8_seq(p + i, len - i);
+		if (n == 0) {
+			i++;
+			continue;
+		}
+		if (n == 1 && (p[i] < 0x20 || p[i] == 0x7f) &&
+		    p[i] != '\t' && p[i] != '\n') {
+			i++;
+			continue;
+		}
+		sb_add(&sb, s + i, n);
+		i += n;
+	}
+	return sb_detach(&sb);
+}
+
+/*
+ * Appends the lower-cased words of s[0..n) to sb, punctuation as spaces.
+ * Apostrophes vanish so "can't" and "cant" agree; typographic quotes,
+ * dashes, ellipses and no-break spaces count as punctuation.
+ */
+static void
+add_words(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		 i = 0;
+
+	while (i < n) {
+		unsigned char	 c = p[i];
+
+		if (c < 0x80) {
+			if (isalnum(c) || c == '_')
+				sb_addc(sb, (char)tolower(c));
+			else if (c != '\'')
+				sb_addc(sb, ' ');
+			i++;
+			continue;
+		}
+		/* U+2018/2019 quotes vanish like ASCII apostrophes */
+		if (c == 0xE2 && i + 2 < n + 0 && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0x98 || p[i + 2] == 0x99)) {
+			i += 3;
+			continue;
+		}
+		/* other U+2000..U+206F punctuation, and U+00A0 */
+		if ((c == 0xE2 && i + 2 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x81) || (c == 0xC2 && i + 1 < n &&
+		    p[i + 1] == 0xA0)) {
+			sb_addc(sb, ' ');
+			i += c == 0xC2 ? 2 : 3;
+			continue;
+		}
+		sb_addc(sb, (char)c);
+		i++;
+	}
+}
+
+char *
+normalize_text(const char *s)
+{
+	pcre2_code	*re = compile(&mask);
+	struct strbuf	 sb = { 0 };
+	PCRE2_SIZE	 len = strlen(s), at = 0, *ov;
+	int		 rc;
+
+	while (at <= len) {
+		rc = pcre2_match(re, (PCRE2_SPTR)s, len, at, 0, mask.md, mctx);
+		if (rc < 0)
+			break;
+		ov = pcre2_get_ovector_pointer(mask.md);
+		add_words(&sb, s + at, ov[0] - at);
+		sb_addf(&sb, " _%s_ ", (const char *)pcre2_get_mark(mask.md));
+		if (ov[1] == ov[0]) {
+			/* empty match: copy one byte and step past it */
+			if (ov[0] < len)
+				add_words(&sb, s + ov[0], 1);
+			at = ov[0] + 1;
+		} else
+			at = ov[1];
+	}
+	if (at < len)
+		add_words(&sb, s + at, len - at);
+	if (sb.buf != NULL)
+		str_squeeze(sb.buf);
+	return sb_detach(&sb);
+}
+
+int
+normalize_is_placeholder(const char *w, size_t len)
+{
+	return len >= 3 && w[0] == '_' && w[len - 1] == '_';
+}
+
+const char *
+normalize_code_kind(enum norm_code_kind kind)
+{
+	return kind_names[kind];
+}
+
+/* Canonical hex: lower case, leading zeros dropped ("0x00000204" = "0x204"). */
+static char *
+canon_hex(const char *s, size_t n)
+{
+	struct strbuf	 sb = { 0 };
+	size_t		 i = 2;
+
+	while (i + 1 < n && s[i] == '0')
+		i++;
+	sb_adds(&sb, "0x");
+	for (; i < n; i++)
+		sb_addc(&sb, (char)tolower((unsigned char)s[i]));
+	return sb_detach(&sb);
+}
+
+size_t
+normalize_codes(const char *s, struct norm_code **out)
+{
+	pcre2_code	*re = compile(&codes);
+	struct norm_code *v = NULL;
+	size_t		 n = 0, cap = 0, i;
+	PCRE2_SIZE	 len = strlen(s), at = 0, *ov;
+	const char	*mark;
+	char		*code;
+	enum norm_code_kind kind;
+	int		 rc;
+
+	while (at < len) {
+		rc = pcre2_match(re, (PCRE2_SPTR)s, len, at, 0, codes.md, mctx);
+		if (rc < 0)
+			break;
+		ov = pcre2_get_ovector_pointer(codes.md);
+		mark = (const char *)pcre2_get_mark(codes.md);
+		at = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (strcmp(mark, "hex") == 0) {
+			kind = CODE_HEX;
+			code = canon_hex(s + ov[0], ov[1] - ov[0]);
+		} else if (strcmp(mark, "hresult") == 0) {
+			/* a negative decimal HRESULT, as .NET prints it */
+			long long d = strtoll(s + ov[0], NULL, 10);
+			char	 buf[32];
+
+			if (d < -2147483648LL)
+				continue;
+			snprintf(buf, sizeof(buf), "0x%x",
+			    (unsigned)(unsigned long long)d);
+			kind = CODE_HEX;
+			code = xstrdup(buf);
+		} else if (strcmp(mark, "const") == 0) {
+			kind = CODE_CONST;
+			code = xstrndup(s + ov[0], ov[1] - ov[0]);
+		} else {
+			struct strbuf sb = { 0 };
+
+			kind = mark[0] == 'e' && mark[1] == 'v' ? CODE_EVENT :
+			    mark[0] == 'p' ? CODE_PORT : CODE_ERROR;
+			sb_addf(&sb, "%s:%.*s", kind_names[kind],
+			    (int)(ov[3] - ov[2]), s + ov[2]);
+			code = sb_detach(&sb);
+		}
+		for (i = 0; i < n; i++)
+			if (strcmp(v[i].code, code) == 0)
+				break;
+		if (i < n) {
+			free(code);
+			continue;
+		}
+		xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+		v[n].code = code;
+		v[n].kind = kind;
+		v[n].off = ov[0];
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+void
+normalize_codes_free(struct norm_code *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].code);
+	free(v);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Expanding the DIR|FILE arguments of kbc into a sorted list of documents.
+ */
+#ifndef KB_WALK_H
+#define KB_WALK_H
+
+#include <stddef.h>
+
+struct walk_entry {
+	char	*path;		/* path to open */
+	char	*id;		/* doc id: path under the root, no extension */
+	char	*root;		/* the KB root the id is relative to */
+};
+
+struct walk_list {
+	struct walk_entry *v;	/* entries sorted by id */
+	size_t		 n, cap;
+};
+
+/* Nonzero when name ends in .md, .markdown or .txt. */
+int	 walk_is_doc(const char *name);
+
+/*
+ * Adds the documents named by arg (a file, or a directory searched
+ * recursively) to list.  Problems are reported as errors and the walk
+ * goes on.  Returns 0, or -1 when arg itself cannot be used.
+ */
+int	 walk_add(struct walk_list *list, const char *arg);
+/* Sorts by id and drops duplicates. */
+void	 walk_finish(struct walk_list *list);
+void	 walk_release(struct walk_list *list);
+
+#endif

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stage 6 of the compiler: the index writer.  Builds OUT.tmp.<pid> (unique,
+ * so concurrent builds cannot publish each other's half-written file) in
+ * one transaction with prepared statements and a sticky error, checks it
+ * with quick_check and FTS5 integrity-check, fsyncs it, renames it over
+ * OUT and fsyncs the directory.  Any failure leaves OUT as it was.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "card.h"
+#include "config.h"
+#include "msg.h"
+#include "normalize.h"
+#include "schema.h"
+#include "util.h"
+#include "writer.h"
+
+enum stmt {
+	STMT_INSERT_DOC,
+	STMT_INSERT_CARD,
+	STMT_INSERT_SECTION,
+	STMT_INSERT_ERRSTR,
+	STMT_INSERT_ERR_TRI,
+	STMT_INSERT_CODE,
+	STMT_INSERT_STEP,
+	STMT_INSERT_LINK,
+	STMT_INSERT_FTS,
+	STMT_INSERT_SYNONYM,
+	STMT__MAX
+};
+
+static const char *const stmt_sql[STMT__MAX] = {
+	"INSERT INTO " KB_TABLE_DOC "(path, title, description, hash, size)"
+	" VALUES (?, ?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_CARD "(doc_id, ord, anchor, title, symptom,"
+	" cause, diagnosis, notes, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_SECTION "(card_id, ord, role, heading, line)"
+	" VALUES (?, ?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_ERRSTR "(card_id, text, norm, line)"
+	" VALUES (?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_ERR_TRI "(rowid, norm) VALUES (?, ?)",
+	"INSERT INTO " KB_TABLE_CODE "(card_id, code, kind, line)"
+	" VALUES (?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_STEP "(card_id, ord, depth, text, note, line)"
+	" VALUES (?, ?, ?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_LINK "(card_id, target, text, line)"
+	" VALUES (?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_CARD_FTS "(rowid, title, symptom, errors,"
+	" cause, steps) VALUES (?, ?, ?, ?, ?, ?)",
+	"INSERT INTO " KB_TABLE_SYNONYM "(term, expansion) VALUES (?, ?)",
+};
+
+struct writer {
+	sqlite3		*db;		/* the temporary index */
+	sqlite3_stmt	*stmt[STMT__MAX]; /* prepared once */
+	char		*out;		/* final path */
+	char		*tmp;		/* OUT.tmp.<pid> */
+	int		 rc;		/* sticky SQLite error */
+	const char	*failed;	/* what the sticky error was doing */
+};
+
+/* The temporary path of the build under way, for signal handlers. */
+static char	 signal_tmp[PATH_MAX + 32];
+
+static int	 check_out(const char *);
+static int	 exec(struct writer *, const char *);
+static int	 fsync_path(const char *, int);
+static int	 is_index(const char *);
+static void	 step(struct writer *, enum stmt, const char *);
+
+void
+writer_signal_cleanup(void)
+{
+	if (signal_tmp[0] != '\0')
+		unlink(signal_tmp);
+}
+
+/* Nonzero when path is a SQLite file carrying our application id. */
+static int
+is_index(const char *path)
+{
+	unsigned char	 hdr[100];
+	ssize_t		 n;
+	int		 fd;
+	unsigned long	 id;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, hdr, sizeof(hdr));
+	close(fd);
+	if (n != (ssize_t)sizeof(hdr) ||
+	    memcmp(hdr, "SQLite format 3", 16) != 0)
+		return 0;
+	/* application_id: big-endian 32 bits at offset 68 */
+	id = (unsigned long)hdr[68] << 24 | (unsigned long)hdr[69] << 16 |
+	    (unsigned long)hdr[70] << 8 | hdr[71];
+	return id == KB_APPLICATION_ID;
+}
+
+static int
+check_out(const char *out)
+{
+	struct stat	 st;
+
+	if (stat(out, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		return msg_error("cannot use %s: %s", out, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		return msg_error("cannot write %s: Is a directory", out);
+	if (!S_ISREG(st.st_mode))
+		return msg_error("cannot write %s: not a regular file", out);
+	if (st.st_size > 0 && !is_index(out))
+		return msg_error("refusing to overwrite %s: not a kbsearch "
+		    "index", out);
+	return 0;
+}
+
+static int
+exec(struct writer *w, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(w->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		msg_error("cannot write %s: %s", w->tmp, err ? err :
+		    sqlite3_errmsg(w->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+struct writer *
+writer_open(const char *out)
+{
+	struct writer	*w;
+	struct strbuf	 sb = { 0 };
+	int		 fd, i;
+
+	if (check_out(out) == -1)
+		return NULL;
+	w = xcalloc(1, sizeof(*w));
+	w->out = xstrdup(out);
+	sb_addf(&sb, "%s.tmp.%ld", out, (long)getpid());
+	w->tmp = sb_detach(&sb);
+	/* O_EXCL: never write into a file someone else created */
+	fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd == -1) {
+		msg_error("cannot create %s: %s", w->tmp, strerror(errno));
+		free(w->tmp);
+		free(w->out);
+		free(w);
+		return NULL;
+	}
+	close(fd);
+	if (strlen(w->tmp) < sizeof(signal_tmp))
+		memcpy(signal_tmp, w->tmp, strlen(w->tmp) + 1);
+	if (sqlite3_open_v2(w->tmp, &w->db, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK) {
+		msg_error("cannot open %s: %s", w->tmp,
+		    w->db ? sqlite3_errmsg(w->db) : "out of memory");
+		writer_abort(w);
+		return NULL;
+	}
+	sb_addf(&sb, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+	    " PRAGMA application_id=%d; PRAGMA user_version=%d;"
+	    " PRAGMA page_size=4096;", KB_APPLICATION_ID, KB_SCHEMA_VERSION);
+	if (exec(w, sb.buf) == -1 || exec(w, "BEGIN") == -1 ||
+	    exec(w, KB_SCHEMA_DDL) == -1) {
+		sb_release(&sb);
+		writer_abort(w);
+		return NULL;
+	}
+	sb_release(&sb);
+	for (i = 0; i < STMT__MAX; i++) {
+		if (sqlite3_prepare_v3(w->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &w->stmt[i], NULL) != SQLITE_OK) {
+			msg_error("cannot prepare statement in %s: %s",
+			    w->tmp, sqlite3_errmsg(w->db));
+			writer_abort(w);
+			return NULL;
+		}
+	}
+	return w;
+}
+
+/* Runs a bound statement; on failure keeps the first error (sticky). */
+static void
+step(struct writer *w, enum stmt s, const char *what)
+{
+	int	 rc;
+
+	if (w->rc == SQLITE_OK) {
+		rc = sqlite3_step(w->stmt[s]);
+		if (rc != SQLITE_DONE) {
+			w->rc = rc;
+			w->failed = what;
+			msg_error("cannot write %s: %s: %s", w->tmp, what,
+			    sqlite3_errmsg(w->db));
+		}
+	}
+	sqlite3_reset(w->stmt[s]);
+	sqlite3_clear_bindings(w->stmt[s]);
+}
+
+static void
+bind_text(struct writer *w, enum stmt s, int col, const char *text)
+{
+	sqlite3_bind_text(w->stmt[s], col, text ? text : "", -1,
+	    SQLITE_STATIC);
+}
+
+int
+writer_add_doc(struct writer *w, const struct kb_doc *doc,
+    unsigned long long hash, size_t size)
+{
+	const struct kb_card *c;
+	sqlite3_stmt	*st;
+	sqlite3_int64	 doc_id, card_id, err_id;
+	struct strbuf	 errs = { 0 }, steps = { 0 }, title = { 0 };
+	struct strbuf	 cause = { 0 }, symptom = { 0 }, hex = { 0 };
+	size_t		 i, j;
+	char		*norm;
+
+	if (w->rc != SQLITE_OK)
+		return -1;
+	sb_addf(&hex, "%016llx", hash);
+	st = w->stmt[STMT_INSERT_DOC];
+	bind_text(w, STMT_INSERT_DOC, 1, doc->path);
+	bind_text(w, STMT_INSERT_DOC, 2, doc->title);
+	bind_text(w, STMT_INSERT_DOC, 3, doc->description);
+	bind_text(w, STMT_INSERT_DOC, 4, hex.buf);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)size);
+	step(w, STMT_INSERT_DOC, "doc");
+	doc_id = sqlite3_last_insert_rowid(w->db);
+
+	for (i = 0; i < doc->ncards && w->rc == SQLITE_OK; i++) {
+		c = doc->cards[i];
+		st = w->stmt[STMT_INSERT_CARD];
+		sqlite3_bind_int64(st, 1, doc_id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		bind_text(w, STMT_INSERT_CARD, 3, c->anchor);
+		bind_text(w, STMT_INSERT_CARD, 4, c->title);
+		bind_text(w, STMT_INSERT_CARD, 5, sb_str(&c->symptom));
+		bind_text(w, STMT_INSERT_CARD, 6, sb_str(&c->cause));
+		bind_text(w, STMT_INSERT_CARD, 7, sb_str(&c->diagnosis));
+		bind_text(w, STMT_INSERT_CARD, 8, sb_str(&c->notes));
+		sqlite3_bind_int(st, 9, c->line);
+		step(w, STMT_INSERT_CARD, "card");
+		card_id = sqlite3_last_insert_rowid(w->db);
+
+		for (j = 0; j < c->nsections; j++) {
+			st = w->stmt[STMT_INSERT_SECTION];
+			sqlite3_bind_int64(st, 1, card_id);
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)j);
+			bind_text(w, STMT_INSERT_SECTION, 3,
+			    kb_role_name(c->sections[j].role));
+			bind_text(w, STMT_INSERT_SECTION, 4,
+			    c->sections[j].heading);
+			sqlite3_bind_int(st, 5, c->sections[j].line);
+			step(w, STMT_INSERT_SECTION, "section");
+		}
+		sb_reset(&errs);
+		for (j = 0; j < c->nerrs; j++) {
+			norm = normalize_text(c->errs[j].text);
+			st = w->stmt[STMT_INSERT_ERRSTR];
+			sqlite3_bind_int64(st, 1, card_id);
+			bind_text(w, STMT_INSERT_ERRSTR, 2, c->errs[j].text);
+			bind_text(w, STMT_INSERT_ERRSTR, 3, norm);
+			sqlite3_bind_int(st, 4, c->errs[j].line);
+			step(w, STMT_INSERT_ERRSTR, "error string");
+			err_id = sqlite3_last_insert_rowid(w->db);
+			sqlite3_bind_int64(w->stmt[STMT_INSERT_ERR_TRI], 1,
+			    err_id);
+			bind_text(w, STMT_INSERT_ERR_TRI, 2, norm);
+			step(w, STMT_INSERT_ERR_TRI, "error trigrams");
+			free(norm);
+			kb_card_add_text(&errs, c->errs[j].text);
+		}
+		for (j = 0; j < c->ncodes; j++) {
+			st = w->stmt[STMT_INSERT_CODE];
+			sqlite3_bind_int64(st, 1, card_id);
+			bind_text(w, STMT_INSERT_CODE, 2, c->codes[j].code);
+			bind_text(w, STMT_INSERT_CODE, 3,
+			    normalize_code_kind(c->codes[j].kind));
+			sqlite3_bind_int(st, 4, c->codes[j].line);
+			step(w, STMT_INSERT_CODE, "code");
+		}
+		sb_reset(&steps);
+		for (j = 0; j < c->nsteps; j++) {
+			st = w->stmt[STMT_INSERT_STEP];
+			sqlite3_bind_int64(st, 1, card_id);
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)j);
+			sqlite3_bind_int(st, 3, c->steps[j].depth);
+			bind_text(w, STMT_INSERT_STEP, 4, c->steps[j].text);
+			bind_text(w, STMT_INSERT_STEP, 5, c->steps[j].note);
+			sqlite3_bind_int(st, 6, c->steps[j].line);
+			step(w, STMT_INSERT_STEP, "step");
+			kb_card_add_text(&steps, c->steps[j].text);
+		}
+		kb_card_add_text(&steps, sb_str(&c->notes));
+		kb_card_add_text(&steps, sb_str(&c->other));
+		for (j = 0; j < c->nlinks; j++) {
+			st = w->stmt[STMT_INSERT_LINK];
+			sqlite3_bind_int64(st, 1, card_id);
+			bind_text(w, STMT_INSERT_LINK, 2, c->links[j].target);
+			bind_text(w, STMT_INSERT_LINK, 3, c->links[j].text);
+			sqlite3_bind_int(st, 4, c->links[j].line);
+			step(w, STMT_INSERT_LINK, "link");
+		}
+		/* the document's title and summary describe each of its cards */
+		sb_reset(&title);
+		sb_adds(&title, c->title);
+		if (strcmp(c->title, doc->title) != 0)
+			kb_card_add_text(&title, doc->title);
+		sb_reset(&symptom);
+		sb_adds(&symptom, sb_str(&c->symptom));
+		kb_card_add_text(&symptom, doc->description);
+		sb_reset(&cause);
+		sb_adds(&cause, sb_str(&c->cause));
+		kb_card_add_text(&cause, sb_str(&c->diagnosis));
+		st = w->stmt[STMT_INSERT_FTS];
+		sqlite3_bind_int64(st, 1, card_id);
+		bind_text(w, STMT_INSERT_FTS, 2, sb_str(&title));
+		bind_text(w, STMT_INSERT_FTS, 3, sb_str(&symptom));
+		bind_text(w, STMT_INSERT_FTS, 4, sb_str(&errs));
+		bind_text(w, STMT_INSERT_FTS, 5, sb_str(&cause));
+		bind_text(w, STMT_INSERT_FTS, 6, sb_str(&steps));
+		step(w, STMT_INSERT_FTS, "full-text index");
+	}
+	sb_release(&errs);
+	sb_release(&steps);
+	sb_release(&title);
+	sb_release(&cause);
+	sb_release(&symptom);
+	sb_release(&hex);
+	return w->rc == SQLITE_OK ? 0 : -1;
+}
+
+int
+writer_add_synonym(struct writer *w, const char *term, const char *expansion)
+{
+	bind_text(w, STMT_INSERT_SYNONYM, 1, term);
+	bind_text(w, STMT_INSERT_SYNONYM, 2, expansion);
+	step(w, STMT_INSERT_SYNONYM, "synonym");
+	return w->rc == SQLITE_OK ? 0 : -1;
+}
+
+/* fsync a file or, with is_dir, a directory; 0 or -1 after reporting. */
+static int
+fsync_path(const char *path, int is_dir)
+{
+	int	 fd, rc, saved;
+
+	fd = open(path, (is_dir ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd == -1)
+		return msg_error("cannot open %s: %s", path, strerror(errno));
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	/* some file systems cannot sync a directory: that is not an error */
+	if (rc == -1 && !(is_dir && (saved == EINVAL || saved == EBADF)))
+		return msg_error("cannot sync %s: %s", path, strerror(saved));
+	return 0;
+}
+
+/* The directory part of path ("." when it has none); caller frees. */
+static char *
+dir_of(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Runs a check that returns rows of text; 0 when it says "ok". */
+static int
+check(struct writer *w, const char *sql, const char *what)
+{
+	sqlite3_stmt	*st;
+	const char	*res;
+	int		 rc, ok = 0;
+
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return msg_error("cannot check %s: %s: %s", w->tmp, what,
+		    sqlite3_errmsg(w->db));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		ok = 1;		/* FTS5 integrity-check returns no row */
+	else if (rc == SQLITE_ROW) {
+		res = (const char *)sqlite3_column_text(st, 0);
+		ok = res != NULL && strcmp(res, "ok") == 0;
+	}
+	if (!ok)
+		msg_error("new index %s failed %s: %s", w->tmp, what,
+		    rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) :
+		    sqlite3_errmsg(w->db));
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
+int
+writer_commit(struct writer *w)
+{
+	char	*dir;
+	int	 i, rc = -1;
+
+	if (w->rc != SQLITE_OK)
+		goto out;
+	/* merge the FTS5 segments: smaller file, faster queries */
+	if (exec(w, "INSERT INTO " KB_TABLE_CARD_FTS "(" KB_TABLE_CARD_FTS
+	    ") VALUES('optimize');") == -1 ||
+	    exec(w, "INSERT INTO " KB_TABLE_ERR_TRI "(" KB_TABLE_ERR_TRI
+	    ") VALUES('optimize');") == -1 ||
+	    exec(w, "INSERT INTO " KB_TABLE_META " VALUES('generator', 'kbc "
+	    KB_VERSION "')") == -1 ||
+	    exec(w, "COMMIT") == -1)
+		goto out;
+	if (check(w, "PRAGMA quick_check", "quick_check") == -1 ||
+	    check(w, "INSERT INTO " KB_TABLE_CARD_FTS "(" KB_TABLE_CARD_FTS
+	    ") VALUES('integrity-check')", "FTS5 integrity-check") == -1 ||
+	    check(w, "INSERT INTO " KB_TABLE_ERR_TRI "(" KB_TABLE_ERR_TRI
+	    ") VALUES('integrity-check')", "FTS5 integrity-check") == -1)
+		goto out;
+	for (i = 0; i < STMT__MAX; i++) {
+		sqlite3_finalize(w->stmt[i]);
+		w->stmt[i] = NULL;
+	}
+	if (sqlite3_close(w->db) != SQLITE_OK) {
+		msg_error("cannot close %s: %s", w->tmp, sqlite3_errmsg(w->db));
+		goto out;
+	}
+	w->db = NULL;
+	if (fsync_path(w->tmp, 0) == -1)
+		goto out;
+	if (rename(w->tmp, w->out) == -1) {
+		msg_error("cannot rename %s to %s: %s", w->tmp, w->out,
+		    strerror(errno));
+		goto out;
+	}
+	signal_tmp[0] = '\0';
+	dir = dir_of(w->out);
+	rc = fsync_path(dir, 1);
+	free(dir);
+out:
+	writer_abort(w);
+	return rc;
+}
+
+void
+writer_abort(struct writer *w)
+{
+	int	 i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(w->stmt[i]);
+	if (w->db != NULL)
+		sqlite3_close(w->db);
+	if (signal_tmp[0] != '\0') {
+		unlink(w->tmp);
+		signal_tmp[0] = '\0';
+	}
+	free(w->tmp);
+	free(w->out);
+	free(w);
+}
