@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opening the index (matcher stage 0).  The file is checked before SQLite
+ * sees it (regular file, not empty), opened read-only, and its
+ * application_id and user_version are read before anything else, so a
+ * foreign or stale file gives a clear message instead of an SQL error.
+ * Also registers kb_hits(), the FTS5 auxiliary function retrieve.c uses to
+ * learn which query terms a card contains and in which columns.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "msg.h"
+#include "schema.h"
+#include "util.h"
+
+/*
+ * A foreign writer holding a lock becomes a clear error after this long
+ * instead of a hang (RELIABILITY.md section 3).
+ */
+#define KB_BUSY_TIMEOUT_MS	2000
+/*
+ * Memory-map up to this much of an index file: the whole of a
+ * 20,000-document index (about 50 MB) with room to spare, which saves a
+ * read() and a copy per page on every query.
+ */
+#define KB_MMAP_BYTES		"268435456"
+/* kb_hits() reports at most this many phrases; retrieve.c uses fewer. */
+#define KB_HITS_PHRASES_MAX	256
+
+/* bm25() column weights: an error string is the best evidence, steps the
+ * weakest (they mention every tool and console page on the way). */
+#define W_TITLE		"5.0"
+#define W_SYMPTOM	"6.0"
+#define W_ERRORS	"10.0"
+#define W_CAUSE		"3.0"
+#define W_STEPS		"1.0"
+
+struct db {
+	sqlite3		*sql;			/* the connection */
+	sqlite3_stmt	*stmt[STMT__MAX];	/* prepared at open */
+	char		*name;			/* path or "built-in index" */
+};
+
+/* The image generated at build time from kb/ (kb_image.c). */
+extern const unsigned char kb_image[];
+extern const size_t kb_image_size;
+
+static int	 check_file(const char *);
+static int	 check_header(struct db *);
+static int	 fail(struct db *, const char *, int);
+static void	 hits_fn(const Fts5ExtensionApi *, Fts5Context *,
+		    sqlite3_context *, int, sqlite3_value **);
+static int	 pragma_int(struct db *, const char *, long long *);
+static int	 prepare_all(struct db *);
+static int	 register_hits(struct db *);
+
+static const char *const stmt_sql[STMT__MAX] = {
+	[STMT_CARD_COUNT] = "SELECT count(*) FROM " KB_TABLE_CARD,
+	[STMT_ERRSTR_EQ] = "SELECT id, card_id, text, norm FROM "
+	    KB_TABLE_ERRSTR " WHERE norm = ?1 ORDER BY id LIMIT 16",
+	[STMT_ERRSTR_GET] = "SELECT card_id, text, norm FROM "
+	    KB_TABLE_ERRSTR " WHERE id = ?1",
+	[STMT_TRI] = "SELECT rowid FROM " KB_TABLE_ERR_TRI
+	    " WHERE " KB_TABLE_ERR_TRI " MATCH ?1"
+	    " ORDER BY bm25(" KB_TABLE_ERR_TRI "), rowid LIMIT ?2",
+	[STMT_CODE_CARDS] = "SELECT DISTINCT card_id FROM " KB_TABLE_CODE
+	    " WHERE code = ?1 ORDER BY card_id",
+	[STMT_TERM_DF] = "SELECT count(*) FROM " KB_TABLE_CARD_FTS
+	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1",
+	[STMT_SYNONYM] = "SELECT expansion FROM " KB_TABLE_SYNONYM
+	    " WHERE term = ?1 ORDER BY rowid LIMIT 1",
+	[STMT_FTS] = "SELECT rowid, -bm25(" KB_TABLE_CARD_FTS ", " W_TITLE
+	    ", " W_SYMPTOM ", " W_ERRORS ", " W_CAUSE ", " W_STEPS "),"
+	    " kb_hits(" KB_TABLE_CARD_FTS ") FROM " KB_TABLE_CARD_FTS
+	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1"
+	    " ORDER BY 2 DESC, rowid LIMIT ?2",
+	[STMT_CARD] = "SELECT c.title, c.anchor, c.symptom, c.cause,"
+	    " c.notes, c.dup_of, d.path, d.title FROM " KB_TABLE_CARD " c"
+	    " JOIN " KB_TABLE_DOC " d ON d.id = c.doc_id WHERE c.id = ?1",
+	[STMT_STEPS] = "SELECT depth, text, note FROM " KB_TABLE_STEP
+	    " WHERE card_id = ?1 ORDER BY ord",
+	[STMT_DUPS] = "SELECT id FROM " KB_TABLE_CARD
+	    " WHERE dup_of = ?1 ORDER BY id",
+};
+
+/*
+ * Maps a failed call to a message; codes that mean "this file is not a
+ * usable index" say what to do about it.
+ */
+static int
+fail(struct db *db, const char *what, int rc)
+{
+	const char	*name = db->name;
+
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		return msg_error("%s: not a kbsearch index", name);
+	case SQLITE_CORRUPT:
+		return msg_error("%s: index is damaged; rebuild with kbc",
+		    name);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return msg_error("%s: index is locked by another process;"
+		    " try again when kbc has finished", name);
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+		/* a hot journal beside a read-only connection */
+		return msg_error("%s: %s: %s; rebuild with kbc", name, what,
+		    sqlite3_errmsg(db->sql));
+	default:
+		return msg_error("%s: %s: %s", name, what,
+		    db->sql != NULL ? sqlite3_errmsg(db->sql) :
+		    sqlite3_errstr(rc));
+	}
+}
+
+int
+db_fail(struct db *db)
+{
+	return fail(db, "cannot read index", sqlite3_errcode(db->sql));
+}
+
+/* stat(2) first: SQLite opens directories and empty files "fine". */
+static int
+check_file(const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return msg_error("cannot open index %s: %s", path,
+		    strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return msg_error("%s: is a directory, not a kbsearch index",
+		    path);
+	if (!S_ISREG(st.st_mode))
+		return msg_error("%s: not a regular file", path);
+	if (st.st_size == 0)
+		return msg_error("%s: not a kbsearch index (empty file)", path);
+	return 0;
+}
+
+static int
+pragma_int(struct db *db, const char *sql, long long *out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "cannot read index header", rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return fail(db, "cannot read index header", rc);
+	return 0;
+}
+
+/* application_id and user_version, before any table is touched. */
+static int
+check_header(struct db *db)
+{
+	long long	 appid, version;
+
+	if (pragma_int(db, "PRAGMA application_id", &appid) == -1 ||
+	    pragma_int(db, "PRAGMA user_version", &version) == -1)
+		return -1;
+	if (appid != KB_APPLICATION_ID)
+		return msg_error("%s: not a kbsearch index", db->name);
+	if (version != KB_SCHEMA_VERSION)
+		return msg_error("%s: index schema version %lld, expected %d:"
+		    " rebuild with kbc", db->name, version, KB_SCHEMA_VERSION);
+	return 0;
+}
+
+/*
+ * kb_hits(card_fts): one byte per phrase of the MATCH expression, the bit
+ * (1 << column) set for each column where that phrase occurs in the row.
+ */
+static void
+hits_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+    int nval, sqlite3_value **val)
+{
+	unsigned char	 hits[KB_HITS_PHRASES_MAX];
+	int		 nphrase, ninst, i, phrase, col, off;
+
+	(void)nval;
+	(void)val;
+	nphrase = api->xPhraseCount(fts);
+	if (nphrase > KB_HITS_PHRASES_MAX)
+		nphrase = KB_HITS_PHRASES_MAX;
+	memset(hits, 0, sizeof(hits));
+	if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
+		sqlite3_result_error(ctx, "kb_hits: cannot count instances",
+		    -1);
+		return;
+	}
+	for (i = 0; i < ninst; i++) {
+		if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK)
+			break;
+		if (phrase < nphrase && col >= 0 && col < 8)
+			hits[phrase] |= (unsigned char)(1u << col);
+	}
+	sqlite3_result_blob(ctx, hits, nphrase, SQLITE_TRANSIENT);
+}
+
+/* The fts5_api pointer comes from "SELECT fts5(?1)" (SQLite >= 3.20). */
+static int
+register_hits(struct db *db)
+{
+	fts5_api	*api = NULL;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db->sql, "SELECT fts5(?1)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "SQLite lacks FTS5", rc);
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	(void)sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (api == NULL || api->iVersion < 2)
+		return msg_error("SQLite lacks the FTS5 extension API");
+	rc = api->xCreateFunction(api, "kb_hits", NULL, hits_fn, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, "cannot register kb_hits", rc);
+	return 0;
+}
+
+static int
+prepare_all(struct db *db)
+{
+	int	 i, rc;
+
+	for (i = 0; i < STMT__MAX; i++) {
+		rc = sqlite3_prepare_v3(db->sql, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &db->stmt[i], NULL);
+		if (rc == SQLITE_OK)
+			continue;
+		/* the header was right, so a missing table means damage */
+		if ((rc & 0xff) == SQLITE_ERROR)
+			return msg_error("%s: index is damaged (%s);"
+			    " rebuild with kbc", db->name,
+			    sqlite3_errmsg(db->sql));
+		return fail(db, "cannot prepare query", rc);
+	}
+	return 0;
+}
+
+struct db *
+db_open(const char *path)
+{
+	struct db	*db = xcalloc(1, sizeof(*db));
+	const char	*env;
+	int		 rc;
+
+	if (path == NULL && (env = getenv("KBSEARCH_DB")) != NULL &&
+	    *env != '\0')
+		path = env;
+	if (path != NULL) {
+		db->name = xstrdup(path);
+		if (check_file(path) == -1)
+			goto fail;
+		rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY,
+		    NULL);
+		if (rc != SQLITE_OK) {
+			fail(db, "cannot open index", rc);
+			goto fail;
+		}
+	} else {
+		db->name = xstrdup("built-in index");
+		if (kb_image_size == 0) {
+			msg_error("no built-in index in this build:"
+			    " use --db FILE or set KBSEARCH_DB");
+			goto fail;
+		}
+		rc = sqlite3_open_v2(":memory:", &db->sql,
+		    SQLITE_OPEN_READWRITE, NULL);
+		if (rc != SQLITE_OK) {
+			fail(db, "cannot open index", rc);
+			goto fail;
+		}
+		/*
+		 * READONLY: SQLite never writes to the image, so the const
+		 * array in .rodata can be handed over as is.
+		 */
+		rc = sqlite3_deserialize(db->sql, "main",
+		    (unsigned char *)(size_t)kb_image, kb_image_size,
+		    kb_image_size, SQLITE_DESERIALIZE_READONLY);
+		if (rc != SQLITE_OK) {
+			fail(db, "cannot load index", rc);
+			goto fail;
+		}
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, KB_BUSY_TIMEOUT_MS);
+	if (check_header(db) == -1)
+		goto fail;
+	/*
+	 * temp_store=MEMORY: sorting never needs a writable TMPDIR.
+	 * query_only: a second guard, besides the read-only open.
+	 */
+	rc = sqlite3_exec(db->sql, "PRAGMA temp_store=MEMORY;"
+	    "PRAGMA query_only=1;", NULL, NULL, NULL);
+	if (rc == SQLITE_OK && path != NULL)
+		rc = sqlite3_exec(db->sql, "PRAGMA mmap_size=" KB_MMAP_BYTES,
+		    NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		fail(db, "cannot configure connection", rc);
+		goto fail;
+	}
+	if (register_hits(db) == -1 || prepare_all(db) == -1)
+		goto fail;
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	int	 i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(db->stmt[i]);
+	sqlite3_close(db->sql);
+	free(db->name);
+	free(db);
+}
+
+struct sqlite3_stmt *
+db_stmt(struct db *db, enum db_stmt which)
+{
+	sqlite3_stmt	*st = db->stmt[which];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+const char *
+db_name(const struct db *db)
+{
+	return db->name;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The index as kbsearch sees it: opened read-only from --db, $KBSEARCH_DB
+ * or the image linked into the binary, checked for the kbsearch
+ * application_id and schema version, with every statement prepared once.
+ * Only db.c and retrieve.c include <sqlite3.h>; others see opaque types.
+ */
+#ifndef KB_DB_H
+#define KB_DB_H
+
+struct db;
+struct sqlite3_stmt;
+
+/* The prepared statements; retrieve.c binds, steps and resets them. */
+enum db_stmt {
+	STMT_CARD_COUNT,	/* () -> number of cards */
+	STMT_ERRSTR_EQ,		/* (norm) -> id, card_id, text, norm */
+	STMT_ERRSTR_GET,	/* (id) -> card_id, text, norm */
+	STMT_TRI,		/* (match, limit) -> errstr id, by bm25 */
+	STMT_CODE_CARDS,	/* (code) -> distinct card ids */
+	STMT_TERM_DF,		/* (match) -> number of cards matching */
+	STMT_SYNONYM,		/* (term) -> expansion */
+	STMT_FTS,		/* (match, limit) -> card id, relevance, hits */
+	STMT_CARD,		/* (id) -> title, anchor, symptom, cause, notes,
+				   dup_of, doc path, doc title */
+	STMT_STEPS,		/* (card id) -> depth, text, note */
+	STMT_DUPS,		/* (card id) -> ids of cards that copy it */
+	STMT__MAX
+};
+
+/*
+ * Opens the index: path if not NULL, else $KBSEARCH_DB if set and not
+ * empty, else the built-in image.  Returns NULL after printing why (no
+ * such file, not an index, wrong schema version, damaged).  Free with
+ * db_close().
+ */
+struct db	*db_open(const char *path);
+void		 db_close(struct db *db);
+
+/* Borrowed statement, reset and with its bindings cleared. */
+struct sqlite3_stmt *db_stmt(struct db *db, enum db_stmt which);
+
+/* Where the index came from, for messages: a path or "built-in index". */
+const char	*db_name(const struct db *db);
+
+/* Reports a failed statement step ("cannot read index: ..."). */
+int		 db_fail(struct db *db);
+
+#endif

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kbsearch: paste an error message, get the procedure card that fixes it.
+ * main() parses the options, takes the query from the arguments or stdin,
+ * runs retrieve -> score -> render for each query and maps the outcome to
+ * the exit status: 0 something matched confidently, 1 nothing did, 2 a
+ * usage or internal error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "input.h"
+#include "msg.h"
+#include "normalize.h"
+#include "render.h"
+#include "retrieve.h"
+#include "score.h"
+#include "util.h"
+
+/* Results shown by default: the answer and two alternatives. */
+#define KB_LIMIT_DEFAULT	3
+/* --all without -n: every candidate, up to what retrieval gathers. */
+#define KB_LIMIT_ALL		100
+
+enum {
+	EXIT_MATCH = 0,		/* something matched with confidence */
+	EXIT_NOMATCH = 1,	/* nothing confident, no searchable words */
+	EXIT_TROUBLE = 2	/* usage, index or write error */
+};
+
+enum {
+	OPT_ALL = CHAR_MAX + 1,
+	OPT_DB,
+	OPT_EXPLAIN,
+	OPT_JSON,
+	OPT_NO_COLOR,
+	OPT_VERSION
+};
+
+struct opts {
+	const char	*db;		/* --db FILE, or NULL */
+	long		 limit;		/* results per query */
+	int		 limit_set;	/* -n was given */
+	int		 all;		/* show results below the threshold */
+	int		 no_color;	/* --no-color */
+	struct render_opts render;	/* output format */
+};
+
+static int	 finish(int);
+static void	 help(void);
+static int	 run_query(struct db *, const struct input_query *,
+		    const struct opts *);
+static int	 use_color(const struct opts *);
+static int	 usage(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+static const struct option longopts[] = {
+	{ "all",	no_argument,		NULL, OPT_ALL },
+	{ "db",		required_argument,	NULL, OPT_DB },
+	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "limit",	required_argument,	NULL, 'n' },
+	{ "no-color",	no_argument,		NULL, OPT_NO_COLOR },
+	{ "version",	no_argument,		NULL, OPT_VERSION },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static void
+help(void)
+{
+	fputs(
+"usage: kbsearch [--db FILE] [-n N] [--all] [--json] [--explain]\n"
+"                [--no-color] [--] [TEXT...]\n"
+"\n"
+"Find the troubleshooting procedure for an error message.  The TEXT words,\n"
+"joined by spaces, are one query; without TEXT, standard input is read\n"
+"(up to 64 KiB) as one pasted message or log chunk.\n"
+"\n"
+"options:\n"
+"  --db FILE      search the index FILE built by kbc (default: $KBSEARCH_DB,\n"
+"                 else the knowledge base built into this program)\n"
+"  -n, --limit N  show at most N results (default 3)\n"
+"  --all          also show results below the confidence threshold\n"
+"                 (and up to 100 of them unless -n is given)\n"
+"  --json         write JSON Lines, one object per query:\n"
+"                 {\"query\",\"line\",\"count\",\"results\":[{\"rank\",\"score\",\n"
+"                 \"confidence\",\"doc\",\"anchor\",\"title\",\"matched\",\"cause\",\n"
+"                 \"steps\"}]}; steps are strings numbered \"1.\", \"1.1.\"...\n"
+"  --explain      show the evidence behind each result (JSON: \"explain\")\n"
+"  --no-color     no colour (also when NO_COLOR is set or TERM=dumb)\n"
+"  --version      print the version and exit\n"
+"  -h, --help     print this help and exit\n"
+"  --             end of options: later words are TEXT even if they\n"
+"                 start with '-'\n"
+"\n"
+"exit status: 0 something matched with confidence, 1 nothing confident\n"
+"(or no searchable words), 2 usage or internal error.\n",
+	    stdout);
+}
+
+/* One line of usage and a pointer to --help on stderr; returns 2. */
+static int
+usage(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (fmt != NULL) {
+		fprintf(stderr, "%s: ", msg_prog());
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fputs("usage: kbsearch [--db FILE] [-n N] [--all] [--json]"
+	    " [--explain] [--no-color] [--] [TEXT...]\n"
+	    "try 'kbsearch --help'\n", stderr);
+	return EXIT_TROUBLE;
+}
+
+/* Colour only for a terminal, without NO_COLOR, TERM=dumb or --no-color. */
+static int
+use_color(const struct opts *o)
+{
+	const char	*s;
+
+	if (o->no_color || o->render.json || !isatty(STDOUT_FILENO))
+		return 0;
+	if ((s = getenv("NO_COLOR")) != NULL && *s != '\0')
+		return 0;
+	if ((s = getenv("TERM")) != NULL && strcmp(s, "dumb") == 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Matches one query and writes its results.  Returns EXIT_MATCH,
+ * EXIT_NOMATCH or EXIT_TROUBLE.
+ */
+static int
+run_query(struct db *db, const struct input_query *q, const struct opts *o)
+{
+	struct cands	 cands = { 0 };
+	struct card_view *views = NULL;
+	struct render_item *items = NULL;
+	size_t		 i, n = 0;
+	int		 rc, ret = EXIT_TROUBLE, confident = 0;
+
+	rc = retrieve_query(db, q->text, &cands);
+	if (rc == -1)
+		goto out;
+	if (rc == 1)
+		msg_error("no searchable words in the query");
+	score_finish(&cands);
+	views = xcalloc(cands.n ? cands.n : 1, sizeof(*views));
+	items = xcalloc(cands.n ? cands.n : 1, sizeof(*items));
+	for (i = 0; i < cands.n && n < (size_t)o->limit; i++) {
+		if (cands.v[i].confidence >= SCORE_THRESHOLD)
+			confident = 1;
+		else if (!o->all)
+			break;
+		if (retrieve_card(db, cands.v[i].card, &views[n]) == -1)
+			goto out;
+		items[n].cand = &cands.v[i];
+		items[n].card = &views[n];
+		n++;
+	}
+	if (rc == 0 && !confident && !o->render.json) {
+		if (cands.n > 0 && !o->all)
+			msg_error("no confident match (best %.2f, below %.2f;"
+			    " --all shows it)", cands.v[0].confidence,
+			    SCORE_THRESHOLD);
+		else if (cands.n == 0)
+			msg_error("no match");
+	}
+	render_query(q, items, n, &o->render);
+	ret = confident ? EXIT_MATCH : EXIT_NOMATCH;
+out:
+	for (i = 0; i < n; i++)
+		retrieve_card_release(&views[i]);
+	free(views);
+	free(items);
+	score_cands_release(&cands);
+	return ret;
+}
+
+/*
+ * Flushes and closes stdout: a failed write is an error (exit 2), except
+ * a closed pipe ("kbsearch ... | head -1"), which is quiet and keeps the
+ * status, since the reader got what it asked for.
+ */
+static int
+finish(int status)
+{
+	int	 bad = ferror(stdout);
+
+	errno = 0;
+	if (fclose(stdout) != 0 || bad) {
+		if (errno == EPIPE)
+			return status;
+		if (errno == 0)
+			errno = EIO;
+		fprintf(stderr, "%s: write error: %s\n", msg_prog(),
+		    strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts	 o;
+	struct input	*in = NULL;
+	struct db	*db = NULL;
+	struct input_query q;
+	char		*end;
+	int		 ch, rc, status = EXIT_NOMATCH;
+
+	memset(&o, 0, sizeof(o));
+	o.limit = KB_LIMIT_DEFAULT;
+	msg_init("kbsearch", 0);
+	/* a closed pipe is a write error (EPIPE), not a death by signal */
+	signal(SIGPIPE, SIG_IGN);
+
+	/* our own messages, with the program name rather than argv[0] */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hn:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			help();
+			return finish(EXIT_MATCH);
+		case 'n':
+			errno = 0;
+			o.limit = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    o.limit < 1 || o.limit > INT_MAX)
+				return usage("-n: not a positive number: %s",
+				    optarg);
+			o.limit_set = 1;
+			break;
+		case OPT_ALL:
+			o.all = 1;
+			break;
+		case OPT_DB:
+			if (*optarg == '\0')
+				return usage("--db: empty file name");
+			o.db = optarg;
+			break;
+		case OPT_EXPLAIN:
+			o.render.explain = 1;
+			break;
+		case OPT_JSON:
+			o.render.json = 1;
+			break;
+		case OPT_NO_COLOR:
+			o.no_color = 1;
+			break;
+		case OPT_VERSION:
+			printf("kbsearch %s\n", KB_VERSION);
+			return finish(EXIT_MATCH);
+		case ':':
+			return usage("option requires an argument: %s",
+			    argv[optind - 1]);
+		default:
+			return usage("unknown option: %s", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.all && !o.limit_set)
+		o.limit = KB_LIMIT_ALL;
+	o.render.color = use_color(&o);
+
+	if (argc > 0)
+		in = input_args(argc, argv);
+	else if (isatty(STDIN_FILENO))
+		return usage("no TEXT and standard input is a terminal");
+	else
+		in = input_stream(stdin);
+
+	if ((db = db_open(o.db)) == NULL) {
+		status = EXIT_TROUBLE;
+		goto out;
+	}
+	while ((rc = input_next(in, &q)) == 1) {
+		rc = run_query(db, &q, &o);
+		if (rc == EXIT_TROUBLE) {
+			status = EXIT_TROUBLE;
+			break;
+		}
+		if (rc == EXIT_MATCH)
+			status = EXIT_MATCH;
+		/* stop early when nobody reads the results any more */
+		if (fflush(stdout) != 0 || ferror(stdout))
+			break;
+	}
+	if (rc == -1)
+		status = EXIT_TROUBLE;
+out:
+	db_close(db);
+	input_free(in);
+	normalize_shutdown();
+	return finish(status);
+}

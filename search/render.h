@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Output (matcher stage 5): the results of one query as text for people
+ * or as one JSON Lines object for scripts, written to stdout.  kbsearch.c
+ * checks stdout for write errors.
+ */
+#ifndef KB_RENDER_H
+#define KB_RENDER_H
+
+#include <stddef.h>
+
+struct cand;
+struct card_view;
+struct input_query;
+
+struct render_opts {
+	int	 json;		/* JSON Lines instead of text */
+	int	 color;		/* ANSI colour in text output */
+	int	 explain;	/* add the evidence behind each result */
+};
+
+/* One result: a ranked candidate and its loaded card. */
+struct render_item {
+	const struct cand	*cand;	/* scores and evidence */
+	const struct card_view	*card;	/* what to show */
+};
+
+/* Writes the n results of query q (n may be 0). */
+void	 render_query(const struct input_query *q,
+	    const struct render_item *items, size_t n,
+	    const struct render_opts *o);
+
+#endif

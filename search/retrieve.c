@@ -1,0 +1,822 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Retrieval (matcher stage 3).  The paste is cleaned and normalized once,
+ * then four tiers look for cards: (1) a stored error string equal to the
+ * paste, to one of its lines, or found inside it; (2) error codes, weighed
+ * by how many cards share them; (3) trigram FTS5 over error strings, then
+ * word alignment (score.c) for typos and fragments; (4) bm25 over card
+ * fields with the paste's rarest terms.  Every FTS5 expression is built
+ * from double-quoted terms, so pasted text is always data.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "msg.h"
+#include "normalize.h"
+#include "retrieve.h"
+#include "schema.h"
+#include "score.h"
+#include "util.h"
+
+/*
+ * Distinct informative words considered per query (RELIABILITY.md
+ * section 3): bounds FTS5 work for a pasted page of text.
+ */
+#define KB_QUERY_TERMS_MAX	64
+/*
+ * Terms OR-ed into the bm25 query: the rarest ones carry nearly all the
+ * evidence, and each extra common term widens the candidate set.
+ */
+#define KB_QUERY_TERMS_RARE	12
+/* Cards taken from bm25, and error strings from the trigram table. */
+#define KB_FTS_CANDIDATES	32
+#define KB_TRI_CANDIDATES	24
+/*
+ * Words whose trigrams are searched: the rarest known words plus the
+ * words absent from the KB (typos are absent too, and trigrams are what
+ * finds them despite the typo), at most KB_TRI_UNKNOWN of those.
+ */
+#define KB_TRI_WORDS		12
+#define KB_TRI_UNKNOWN		8
+/* Distinct trigrams in one expression: about 20 words of 10 letters. */
+#define KB_TRI_GRAMS_MAX	200
+/* Lines of a paste looked up one by one as exact error strings. */
+#define KB_SIG_LINES_MAX	2000
+/* Words of a paste used for alignment (64 KiB of text is ~12,000). */
+#define KB_ALIGN_WORDS_MAX	16384
+/* Words of one stored error string (KB_ERRSTR_MAX_BYTES is 1 KiB). */
+#define KB_ERR_WORDS_MAX	512
+/* The whole query is also tried as a phrase when it is this short. */
+#define KB_PHRASE_WORDS_MAX	8
+/*
+ * A query word absent from the KB still counts against coverage, at this
+ * share of the rarest word's weight: it is as likely a typo, a host name
+ * or a word of the user's own as a sign of another problem.
+ */
+#define UNKNOWN_TERM_WEIGHT	0.35
+/* IDF mass of matched terms that counts as full evidence: two rare words. */
+#define INFO_FULL		2.0
+/* Where a term was found: error strings, title and symptom say the most. */
+#define FIELD_W_MAIN		1.0
+#define FIELD_W_CAUSE		0.7
+#define FIELD_W_STEPS		0.4
+
+struct term {
+	const char	*w;		/* the word, borrowed from the toks */
+	size_t		 len;		/* its length */
+	char		*syn;		/* normalized synonym expansion */
+	long long	 df;		/* cards containing word or synonym */
+	double		 weight;	/* IDF share in [0,1] */
+	int		 ph;		/* phrase number in the bm25 MATCH */
+	int		 ph_syn;	/* same for the expansion, or -1 */
+	int		 order;		/* position in the paste */
+};
+
+struct query {
+	struct db	*db;		/* the index */
+	struct cands	*out;		/* candidates found */
+	char		*clean;		/* the paste, controls dropped */
+	char		*norm;		/* normalize_text(clean) */
+	struct toks	 p;		/* norm split into words */
+	struct term	*t;		/* informative words, at most _MAX */
+	size_t		 nt;
+	long long	 ncards;	/* cards in the index */
+};
+
+static void	 add_quoted(struct strbuf *, const char *, size_t);
+static char	*column_dup(sqlite3_stmt *, int);
+static int	 contains_words(const char *, const char *);
+static int	 count_match(struct query *, const char *, long long *);
+static size_t	 count_words(const char *);
+static int	 fetch_dup_of(struct query *);
+static double	 field_weight(unsigned);
+static double	 idf_share(const struct query *, long long);
+static int	 lookup_terms(struct query *);
+static int	 step_done(struct query *, int);
+static int	 term_df_cmp(const void *, const void *);
+static int	 tier_codes(struct query *);
+static int	 tier_fts(struct query *);
+static int	 tier_sig(struct query *);
+static int	 tier_tri(struct query *);
+static int	 try_errstr(struct query *, long long);
+
+/* FTS5 string: double quotes, inner quotes doubled; anything else is data. */
+static void
+add_quoted(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t	 i;
+
+	sb_addc(sb, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			sb_addc(sb, '"');
+		sb_addc(sb, s[i]);
+	}
+	sb_addc(sb, '"');
+}
+
+/* Step ended with rc: 0 when the statement is done, else report. */
+static int
+step_done(struct query *q, int rc)
+{
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_fail(q->db);
+}
+
+/* Nonzero when needle occurs in hay as whole words. */
+static int
+contains_words(const char *hay, const char *needle)
+{
+	size_t		 n = strlen(needle);
+	const char	*p = hay;
+
+	if (n == 0)
+		return 0;
+	while ((p = strstr(p, needle)) != NULL) {
+		if ((p == hay || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* Informative words of a normalized text. */
+static size_t
+count_words(const char *norm)
+{
+	struct toks	 t;
+	size_t		 n;
+
+	score_toks_init(&t, norm, KB_ERR_WORDS_MAX);
+	n = t.ncontent;
+	score_toks_release(&t);
+	return n;
+}
+
+/* Number of cards matching the quoted expression expr. */
+static int
+count_match(struct query *q, const char *expr, long long *df)
+{
+	sqlite3_stmt	*st = db_stmt(q->db, STMT_TERM_DF);
+	int		 rc;
+
+	*df = 0;
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*df = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	return step_done(q, rc);
+}
+
+/*
+ * BM25's IDF of a term on df of the cards, as a share of the IDF of a
+ * term found on one card, so weights mean the same in a 5-card KB and in
+ * a 50,000-card one.
+ */
+static double
+idf_share(const struct query *q, long long df)
+{
+	double	 n = (double)q->ncards, top, v;
+
+	if (df <= 0)
+		return UNKNOWN_TERM_WEIGHT;
+	top = log(1 + (n - 1 + 0.5) / 1.5);
+	v = log(1 + (n - (double)df + 0.5) / ((double)df + 0.5));
+	if (top <= 0)
+		return 1;
+	v /= top;
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+static int
+term_df_cmp(const void *a, const void *b)
+{
+	const struct term *x = a, *y = b;
+
+	if (x->df != y->df)
+		return x->df < y->df ? -1 : 1;
+	return x->order - y->order;
+}
+
+/*
+ * The informative words of the paste, each with its synonym expansion
+ * and document frequency, then sorted rarest first (unknown words, df 0,
+ * come first).
+ */
+static int
+lookup_terms(struct query *q)
+{
+	struct strbuf	 sb = { 0 };
+	sqlite3_stmt	*st;
+	unsigned char	*seen;
+	struct term	*t;
+	size_t		 i, j;
+	long long	 df;
+	int		 rc, ret = -1;
+
+	seen = xcalloc(q->p.ndist ? q->p.ndist : 1, 1);
+	q->t = xcalloc(KB_QUERY_TERMS_MAX, sizeof(*q->t));
+	for (i = 0; i < q->p.n && q->nt < KB_QUERY_TERMS_MAX; i++) {
+		const char *w = q->p.w[i];
+		int	 alnum = 0;
+
+		if (q->p.kind[i] != TOK_WORD || seen[q->p.id[i]])
+			continue;
+		seen[q->p.id[i]] = 1;
+		/* unicode61 drops "_" and symbols: keep words it indexes */
+		for (j = 0; j < q->p.len[i] && !alnum; j++)
+			alnum = (w[j] >= 'a' && w[j] <= 'z') ||
+			    (w[j] >= '0' && w[j] <= '9') ||
+			    (unsigned char)w[j] >= 0xC0;
+		if (!alnum || q->p.len[i] < 2)
+			continue;
+		t = &q->t[q->nt];
+		t->w = w;
+		t->len = q->p.len[i];
+		t->ph = t->ph_syn = -1;
+		t->order = (int)q->nt++;
+	}
+
+	for (i = 0; i < q->nt; i++) {
+		t = &q->t[i];
+		sb_reset(&sb);
+		add_quoted(&sb, t->w, t->len);
+		if (count_match(q, sb.buf, &t->df) == -1)
+			goto out;
+		st = db_stmt(q->db, STMT_SYNONYM);
+		sqlite3_bind_text(st, 1, t->w, (int)t->len, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *exp =
+			    (const char *)sqlite3_column_text(st, 0);
+
+			if (exp != NULL)
+				t->syn = normalize_text(exp);
+			if (t->syn != NULL && t->syn[0] == '\0') {
+				free(t->syn);
+				t->syn = NULL;
+			}
+			rc = sqlite3_step(st);
+		}
+		if (step_done(q, rc) == -1)
+			goto out;
+		if (t->syn != NULL) {
+			sb_reset(&sb);
+			add_quoted(&sb, t->syn, strlen(t->syn));
+			if (count_match(q, sb.buf, &df) == -1)
+				goto out;
+			if (df > t->df)
+				t->df = df;
+		}
+		t->weight = idf_share(q, t->df);
+	}
+	qsort(q->t, q->nt, sizeof(*q->t), term_df_cmp);
+	ret = 0;
+out:
+	sb_release(&sb);
+	free(seen);
+	return ret;
+}
+
+/* Tier 1: the paste, or one of its lines, is a stored error string. */
+static int
+tier_sig(struct query *q)
+{
+	sqlite3_stmt	*st;
+	char		*line, *ln, *prev = NULL, *save = NULL, *copy;
+	size_t		 nlines = 0;
+	int		 rc, exact, ret = -1;
+
+	copy = xstrdup(q->clean);
+	ln = xstrdup(q->norm);
+	for (line = NULL, exact = 1; ; exact = 0) {
+		if (!exact) {
+			line = strtok_r(line == NULL ? copy : NULL, "\n",
+			    &save);
+			if (line == NULL || nlines++ >= KB_SIG_LINES_MAX)
+				break;
+			free(ln);
+			ln = normalize_text(line);
+			if (ln[0] == '\0' || strcmp(ln, q->norm) == 0 ||
+			    (prev != NULL && strcmp(ln, prev) == 0))
+				continue;
+			free(prev);
+			prev = xstrdup(ln);
+		}
+		if (ln[0] == '\0')
+			continue;
+		st = db_stmt(q->db, STMT_ERRSTR_EQ);
+		sqlite3_bind_text(st, 1, ln, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			long long id = sqlite3_column_int64(st, 0);
+			struct cand *c = score_cand(q->out,
+			    sqlite3_column_int64(st, 1));
+			const char *text =
+			    (const char *)sqlite3_column_text(st, 2);
+			int	 words = (int)count_words(ln);
+			double	 v = score_sig(exact, words);
+
+			if (v > c->sig)
+				c->sig = v;
+			score_matched(c, id, text != NULL ? text : "", 2 + v);
+			sb_addf(&c->why, "signature: %s equals error string"
+			    " #%lld (%d words): %.3f\n", exact ? "the paste" :
+			    "a line", id, words, v);
+		}
+		if (step_done(q, rc) == -1)
+			goto out;
+	}
+	ret = 0;
+out:
+	free(prev);
+	free(ln);
+	free(copy);
+	return ret;
+}
+
+/* Tier 2: error codes, a code shared by n cards counting 1/sqrt(n). */
+static int
+tier_codes(struct query *q)
+{
+	struct norm_code *codes;
+	sqlite3_stmt	*st;
+	long long	*ids = NULL;
+	size_t		 ncodes, i, j, n, cap = 0;
+	int		 rc, ret = -1;
+
+	ncodes = normalize_codes(q->clean, &codes);
+	for (i = 0; i < ncodes; i++) {
+		st = db_stmt(q->db, STMT_CODE_CARDS);
+		sqlite3_bind_text(st, 1, codes[i].code, -1, SQLITE_STATIC);
+		n = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
+			ids[n++] = sqlite3_column_int64(st, 0);
+		}
+		if (step_done(q, rc) == -1)
+			goto out;
+		for (j = 0; j < n; j++) {
+			struct cand *c = score_cand(q->out, ids[j]);
+			double	 v = score_code(codes[i].kind, (long long)n);
+
+			c->code = 1 - (1 - c->code) * (1 - v);
+			sb_addf(&c->why, "code: %s (%s) on %zu card%s: %.3f\n",
+			    codes[i].code, normalize_code_kind(codes[i].kind),
+			    n, n == 1 ? "" : "s", v);
+		}
+	}
+	ret = 0;
+out:
+	free(ids);
+	normalize_codes_free(codes, ncodes);
+	return ret;
+}
+
+/* Rates stored error string id against the paste (tier 3, and tier 1). */
+static int
+try_errstr(struct query *q, long long id)
+{
+	sqlite3_stmt	*st = db_stmt(q->db, STMT_ERRSTR_GET);
+	struct toks	 e;
+	struct align	 a;
+	struct cand	*c;
+	const char	*text, *norm;
+	double		 v;
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return step_done(q, rc);
+	c = score_cand(q->out, sqlite3_column_int64(st, 0));
+	text = (const char *)sqlite3_column_text(st, 1);
+	norm = (const char *)sqlite3_column_text(st, 2);
+	if (text == NULL || norm == NULL)
+		return 0;
+	score_toks_init(&e, norm, KB_ERR_WORDS_MAX);
+	score_align(&q->p, &e, &a);
+	v = score_tri(&a);
+	if (v > c->tri)
+		c->tri = v;
+	if (a.sim > c->sim)
+		c->sim = a.sim;
+	score_matched(c, id, text, v);
+	sb_addf(&c->why, "trigram: error string #%lld similarity %.3f"
+	    " (in order %.3f, as fragment %.3f, %d words): %.3f\n", id,
+	    a.sim, a.recall, a.frag, a.words, v);
+	if (e.ncontent > 0 && strcmp(norm, q->norm) != 0 &&
+	    contains_words(q->norm, norm)) {
+		v = score_sig(0, (int)e.ncontent);
+		if (v > c->sig)
+			c->sig = v;
+		score_matched(c, id, text, 2 + v);
+		sb_addf(&c->why, "signature: error string #%lld occurs in"
+		    " the paste (%zu words): %.3f\n", id, e.ncontent, v);
+	}
+	score_toks_release(&e);
+	return 0;
+}
+
+/*
+ * Tier 3: the trigrams of the paste's rarest and unknown words, OR-ed,
+ * against the trigram table of error strings; each hit is then aligned
+ * word by word.  Words under three characters have no trigram.
+ */
+static int
+tier_tri(struct query *q)
+{
+	struct strbuf	 expr = { 0 };
+	sqlite3_stmt	*st;
+	char		*grams[KB_TRI_GRAMS_MAX];
+	long long	*ids = NULL;
+	size_t		 i, j, n = 0, cap = 0, nwords = 0, nunknown = 0;
+	size_t		 ngrams = 0, at, start[3] = { 0, 0, 0 }, have;
+	int		 rc, ret = -1;
+
+	for (i = 0; i < q->nt && ngrams < KB_TRI_GRAMS_MAX; i++) {
+		const struct term *t = &q->t[i];
+
+		if (t->df == 0) {
+			if (nunknown >= KB_TRI_UNKNOWN)
+				continue;
+			nunknown++;
+		} else if (nwords++ >= KB_TRI_WORDS)
+			break;
+		/* character trigrams: UTF-8 sequences are kept whole */
+		have = 0;
+		for (at = 0; at <= t->len && ngrams < KB_TRI_GRAMS_MAX; at++) {
+			if (at < t->len &&
+			    ((unsigned char)t->w[at] & 0xC0) == 0x80)
+				continue;
+			if (have == 3) {
+				const char *g = t->w + start[0];
+				size_t	 glen = at - start[0];
+
+				for (j = 0; j < ngrams; j++)
+					if (strlen(grams[j]) == glen &&
+					    memcmp(grams[j], g, glen) == 0)
+						break;
+				if (j == ngrams)
+					grams[ngrams++] = xstrndup(g, glen);
+			}
+			start[0] = start[1];
+			start[1] = start[2];
+			start[2] = at;
+			if (have < 3)
+				have++;
+		}
+	}
+	for (j = 0; j < ngrams; j++) {
+		if (j > 0)
+			sb_adds(&expr, " OR ");
+		add_quoted(&expr, grams[j], strlen(grams[j]));
+	}
+	if (ngrams == 0) {
+		ret = 0;
+		goto out;
+	}
+	st = db_stmt(q->db, STMT_TRI);
+	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, KB_TRI_CANDIDATES);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (step_done(q, rc) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (try_errstr(q, ids[i]) == -1)
+			goto out;
+	ret = 0;
+out:
+	for (j = 0; j < ngrams; j++)
+		free(grams[j]);
+	free(ids);
+	sb_release(&expr);
+	return ret;
+}
+
+/* The most telling column bit of a kb_hits() byte, as a weight. */
+static double
+field_weight(unsigned cols)
+{
+	if (cols & ((1u << FTS_TITLE) | (1u << FTS_SYMPTOM) |
+	    (1u << FTS_ERRORS)))
+		return FIELD_W_MAIN;
+	if (cols & (1u << FTS_CAUSE))
+		return FIELD_W_CAUSE;
+	if (cols & (1u << FTS_STEPS))
+		return FIELD_W_STEPS;
+	return 0;
+}
+
+/*
+ * Tier 4: bm25 over card fields with the rarest known terms (and their
+ * synonyms) OR-ed, plus the whole query as one phrase when it is short.
+ * kb_hits() tells which terms each card holds, and where, for coverage:
+ * the IDF-weighted share of the query's informative words that the card
+ * contains.  Unknown words stay in the denominator.
+ */
+static int
+tier_fts(struct query *q)
+{
+	static const char *const colname[FTS__MAX] = {
+		"title", "symptom", "errors", "cause", "steps"
+	};
+	struct strbuf	 expr = { 0 };
+	sqlite3_stmt	*st;
+	size_t		 i, nsel = 0, nphrase = 0, nwords = 0;
+	double		 denom = 0;
+	int		 ph_all = -1, rc, ret = -1, col, phrase_ok;
+
+	for (i = 0; i < q->nt; i++) {
+		struct term *t = &q->t[i];
+
+		if (t->df == 0) {
+			denom += t->weight;
+			continue;
+		}
+		if (nsel >= KB_QUERY_TERMS_RARE)
+			continue;
+		nsel++;
+		denom += t->weight;
+		if (expr.len > 0)
+			sb_adds(&expr, " OR ");
+		add_quoted(&expr, t->w, t->len);
+		t->ph = (int)nphrase++;
+		if (t->syn != NULL) {
+			sb_adds(&expr, " OR ");
+			add_quoted(&expr, t->syn, strlen(t->syn));
+			t->ph_syn = (int)nphrase++;
+		}
+	}
+	if (nsel == 0) {
+		ret = 0;
+		goto out;
+	}
+	/* a short query without placeholders, tried as one phrase */
+	phrase_ok = q->p.n >= 2 && q->p.n <= KB_PHRASE_WORDS_MAX;
+	for (i = 0; i < q->p.n && phrase_ok; i++)
+		phrase_ok = q->p.kind[i] != TOK_PLACE;
+	if (phrase_ok) {
+		sb_adds(&expr, " OR ");
+		add_quoted(&expr, q->norm, strlen(q->norm));
+		ph_all = (int)nphrase++;
+		nwords = q->p.ncontent;
+	}
+
+	st = db_stmt(q->db, STMT_FTS);
+	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, KB_FTS_CANDIDATES);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cand *c = score_cand(q->out,
+		    sqlite3_column_int64(st, 0));
+		const unsigned char *hits = sqlite3_column_blob(st, 2);
+		int	 nhits = sqlite3_column_bytes(st, 2);
+		double	 got = 0, fw;
+
+		c->rel = sqlite3_column_double(st, 1);
+		sb_addf(&c->why, "bm25: relevance %.3f; terms:", c->rel);
+		for (i = 0; i < q->nt; i++) {
+			const struct term *t = &q->t[i];
+			unsigned cols = 0;
+
+			if (t->ph >= 0 && t->ph < nhits)
+				cols |= hits[t->ph];
+			if (t->ph_syn >= 0 && t->ph_syn < nhits)
+				cols |= hits[t->ph_syn];
+			if (cols == 0)
+				continue;
+			fw = field_weight(cols);
+			got += t->weight * fw;
+			if (c->terms.len > 0)
+				sb_addc(&c->terms, ' ');
+			sb_add(&c->terms, t->w, t->len);
+			sb_addf(&c->why, " %.*s", (int)t->len, t->w);
+			if (t->ph_syn >= 0 && t->ph_syn < nhits &&
+			    hits[t->ph_syn] != 0)
+				sb_addf(&c->why, "(=%s)", t->syn);
+			sb_addc(&c->why, '[');
+			for (col = 0; col < FTS__MAX; col++)
+				if (cols & (1u << col))
+					sb_addf(&c->why, "%s%s", colname[col],
+					    (cols >> (col + 1)) ? "," : "");
+			sb_addf(&c->why, "]:%.2f", t->weight);
+		}
+		c->cover = denom > 0 ? got / denom : 0;
+		c->info = got / INFO_FULL < 1 ? got / INFO_FULL : 1;
+		sb_addf(&c->why, "; cover %.3f, info %.3f\n", c->cover,
+		    c->info);
+		if (ph_all >= 0 && ph_all < nhits && hits[ph_all] != 0) {
+			fw = field_weight(hits[ph_all]);
+			c->phrase = score_phrase(fw, (int)nwords);
+			sb_addf(&c->why, "phrase: the whole query, field"
+			    " weight %.1f: %.3f\n", fw, c->phrase);
+		}
+	}
+	if (step_done(q, rc) == -1)
+		goto out;
+	ret = 0;
+out:
+	sb_release(&expr);
+	return ret;
+}
+
+/* dup_of of every candidate, for folding near-duplicates. */
+static int
+fetch_dup_of(struct query *q)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < q->out->n; i++) {
+		st = db_stmt(q->db, STMT_CARD);
+		sqlite3_bind_int64(st, 1, q->out->v[i].card);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			q->out->v[i].dup_of = sqlite3_column_int64(st, 5);
+			rc = sqlite3_step(st);
+		}
+		if (step_done(q, rc) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+retrieve_query(struct db *db, const char *text, struct cands *out)
+{
+	struct query	 q;
+	struct norm_code *codes;
+	sqlite3_stmt	*st;
+	size_t		 ncodes, i;
+	int		 rc, ret = -1;
+
+	memset(&q, 0, sizeof(q));
+	q.db = db;
+	q.out = out;
+	q.clean = normalize_clean(text, strlen(text));
+	q.norm = normalize_text(q.clean);
+	score_toks_init(&q.p, q.norm, KB_ALIGN_WORDS_MAX);
+
+	/* nothing to look up: no informative word and no code */
+	ncodes = normalize_codes(q.clean, &codes);
+	normalize_codes_free(codes, ncodes);
+	if (q.p.ncontent == 0 && ncodes == 0) {
+		ret = 1;
+		goto out;
+	}
+	st = db_stmt(db, STMT_CARD_COUNT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		q.ncards = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	if (step_done(&q, rc) == -1 || lookup_terms(&q) == -1)
+		goto out;
+	if (q.nt == 0 && ncodes == 0) {
+		ret = 1;
+		goto out;
+	}
+	if (tier_sig(&q) == -1 || tier_codes(&q) == -1 ||
+	    tier_tri(&q) == -1 || tier_fts(&q) == -1 ||
+	    fetch_dup_of(&q) == -1)
+		goto out;
+	ret = 0;
+out:
+	for (i = 0; i < q.nt; i++)
+		free(q.t[i].syn);
+	free(q.t);
+	score_toks_release(&q.p);
+	free(q.norm);
+	free(q.clean);
+	return ret;
+}
+
+static char *
+column_dup(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	return xstrdup(s != NULL ? s : "");
+}
+
+int
+retrieve_card(struct db *db, long long id, struct card_view *v)
+{
+	sqlite3_stmt	*st;
+	long long	 root, *ids = NULL;
+	size_t		 n = 0, cap = 0, i;
+	int		 rc, ret = -1;
+
+	memset(v, 0, sizeof(*v));
+	st = db_stmt(db, STMT_CARD);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			return msg_error("%s: card %lld not found; rebuild"
+			    " with kbc", db_name(db), id);
+		return db_fail(db);
+	}
+	v->title = column_dup(st, 0);
+	v->anchor = column_dup(st, 1);
+	v->symptom = column_dup(st, 2);
+	v->cause = column_dup(st, 3);
+	v->notes = column_dup(st, 4);
+	root = sqlite3_column_int64(st, 5);
+	v->doc = column_dup(st, 6);
+	v->doc_title = column_dup(st, 7);
+	if (root == 0)
+		root = id;
+
+	st = db_stmt(db, STMT_STEPS);
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct card_step *s;
+		const char *note = (const char *)sqlite3_column_text(st, 2);
+
+		xgrow((void **)&v->steps, &cap, v->nsteps + 1,
+		    sizeof(*v->steps));
+		s = &v->steps[v->nsteps++];
+		s->depth = sqlite3_column_int(st, 0);
+		s->text = column_dup(st, 1);
+		s->note = note != NULL && *note != '\0' ? xstrdup(note) :
+		    NULL;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(db);
+		goto out;
+	}
+
+	/* the group: the card it copies, and every other copy of that */
+	cap = 0;
+	if (root != id) {
+		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = root;
+	}
+	st = db_stmt(db, STMT_DUPS);
+	sqlite3_bind_int64(st, 1, root);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long d = sqlite3_column_int64(st, 0);
+
+		if (d == id)
+			continue;
+		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = d;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(db);
+		goto out;
+	}
+	v->dups = xcalloc(n ? n : 1, sizeof(*v->dups));
+	for (i = 0; i < n; i++) {
+		struct strbuf sb = { 0 };
+
+		st = db_stmt(db, STMT_CARD);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			if (rc == SQLITE_DONE)
+				continue;
+			db_fail(db);
+			goto out;
+		}
+		sb_addf(&sb, "%s#%s", (const char *)sqlite3_column_text(st, 6),
+		    (const char *)sqlite3_column_text(st, 1));
+		v->dups[v->ndups++] = sb_detach(&sb);
+	}
+	ret = 0;
+out:
+	free(ids);
+	if (ret == -1)
+		retrieve_card_release(v);
+	return ret;
+}
+
+void
+retrieve_card_release(struct card_view *v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	free(v->title);
+	free(v->anchor);
+	free(v->symptom);
+	free(v->cause);
+	free(v->notes);
+	free(v->doc);
+	free(v->doc_title);
+	for (i = 0; i < v->nsteps; i++) {
+		free(v->steps[i].text);
+		free(v->steps[i].note);
+	}
+	free(v->steps);
+	for (i = 0; i < v->ndups; i++)
+		free(v->dups[i]);
+	free(v->dups);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scoring (matcher stage 4).  Word-level local alignment measures how much
+ * of a stored error string a paste contains; each retrieval tier turns its
+ * evidence into a value in [0,1], and a card's confidence is their
+ * noisy-OR, so independent weak hints add up but never reach certainty.
+ * Ranking and near-duplicate folding happen here too.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "score.h"
+#include "util.h"
+
+/* Alignment weights of one word of the error string. */
+#define W_CONTENT	1.0	/* an informative word */
+#define W_STOP		0.3	/* "the", "to": present in every message */
+#define W_PLACE		0.4	/* a masked value: wildcard, so worth less */
+/* A word within one typing error counts this much of an exact match. */
+#define FUZZY_CREDIT	0.8
+/* Fuzzy matching only for words this long: short words collide. */
+#define FUZZY_MIN_LEN	5
+/* Words at least this long may differ by two edits instead of one. */
+#define FUZZY2_MIN_LEN	9
+/*
+ * Gap penalties: an extra word in the paste (an unmasked value, "the")
+ * costs little; a word of the error string missing from the paste costs
+ * half its weight, so a stretch survives one missing word in three.
+ */
+#define GAP_PASTE_WORD	0.3
+#define GAP_PASTE_STOP	0.1
+#define GAP_ERR		0.5
+/*
+ * A paste shorter than the error string is a fragment: judged by the
+ * share of its own words found, and trusted fully only when at least
+ * FRAG_WORDS informative words matched.  FRAG_BASE keeps some weight on
+ * how much of the string it covers.
+ */
+#define FRAG_WORDS	4.0
+#define FRAG_BASE	0.6
+
+/*
+ * Tier calibration.  SIG_*: a stored error string equal to the whole
+ * paste is near-certain; inside a longer paste it depends on its length,
+ * full trust from SIG_WORDS informative words ("access denied" alone
+ * says little).  TRI_*: similarity is squared so that 0.7 (most of a
+ * message) gives ~0.45 and 0.95 gives ~0.85.
+ */
+#define SIG_EXACT	0.97
+#define SIG_CONTAINED	0.92
+#define SIG_WORDS	5.0
+#define TRI_WEIGHT	0.95
+#define TRI_WORDS	5.0
+/*
+ * Codes: a code on one card only is good evidence, one on n cards is
+ * shared by them (weight / sqrt(n)).  Hex status codes and named
+ * constants are specific, event and error numbers less, ports weak (3389
+ * is on half of a remote-desktop KB).
+ */
+#define CODE_W_HEX	0.7
+#define CODE_W_CONST	0.7
+#define CODE_W_ERROR	0.5
+#define CODE_W_EVENT	0.45
+#define CODE_W_PORT	0.2
+/*
+ * BM25 tier: the query's informative terms the card covers (IDF share,
+ * cover) times how much evidence they carry (info).  Capped at
+ * BM25_WEIGHT: shared vocabulary alone is never certainty.  The cover
+ * exponent punishes partial overlap of a long description.
+ */
+#define BM25_WEIGHT	0.8
+#define COVER_EXP	1.5
+/* The whole short query found as one phrase in a card field. */
+#define PHRASE_WEIGHT	0.5
+#define PHRASE_WORDS	3.0
+/* Score (ranking key) weights: tiers in order of trust. */
+#define RANK_W_SIG	4.0
+#define RANK_W_TRI	3.0
+#define RANK_W_CODE	2.0
+#define RANK_W_BM25	1.0
+
+struct cell {
+	double	 s;		/* alignment score */
+	double	 g;		/* weight of error words matched */
+	int	 c;		/* informative paste words matched */
+	int	 w;		/* informative error words matched */
+};
+
+static int	 cand_cmp(const void *, const void *);
+static int	 dist_cmp(const void *, const void *, const struct toks *);
+static int	 fuzzy(const char *, size_t, const char *, size_t);
+static int	 osa_within(const char *, size_t, const char *, size_t, int);
+static void	 sort_dist(struct toks *);
+static int	 stop_cmp(const void *, const void *);
+
+/*
+ * Function words of English error messages and of pasted sentences: they
+ * carry no evidence about which card is meant.  Sorted for bsearch().
+ */
+static const char *const stopwords[] = {
+	"a", "about", "after", "again", "all", "also", "am", "an", "and",
+	"any", "are", "as", "at", "be", "because", "been", "before", "being",
+	"but", "by", "can", "cannot", "cant", "could", "did", "didnt", "do",
+	"does", "doesnt", "dont", "each", "for", "from", "had", "has", "have",
+	"he", "her", "here", "his", "how", "i", "if", "in", "into", "is",
+	"isnt", "it", "its", "just", "may", "me", "might", "more", "most",
+	"my", "no", "nor", "not", "of", "on", "once", "only", "or", "other",
+	"our", "out", "over", "please", "she", "should", "so", "some",
+	"such", "than", "that", "the", "their", "them", "then", "there",
+	"these", "they", "this", "those", "to", "too", "under", "until",
+	"up", "us", "very", "was", "wasnt", "we", "were", "what", "when",
+	"where", "which", "while", "who", "why", "will", "with", "wont",
+	"would", "you", "your"
+};
+
+struct stopkey {
+	const char	*w;	/* word, not NUL-terminated */
+	size_t		 len;	/* its length */
+};
+
+static int
+stop_cmp(const void *k, const void *e)
+{
+	const struct stopkey *key = k;
+	const char	*s = *(const char *const *)e;
+	int		 rc;
+
+	rc = strncmp(key->w, s, key->len);
+	if (rc != 0)
+		return rc;
+	return s[key->len] == '\0' ? 0 : -1;
+}
+
+int
+score_stopword(const char *w, size_t len)
+{
+	struct stopkey	 key = { w, len };
+
+	return bsearch(&key, stopwords, sizeof(stopwords) /
+	    sizeof(stopwords[0]), sizeof(stopwords[0]), stop_cmp) != NULL;
+}
+
+static int
+dist_cmp(const void *a, const void *b, const struct toks *t)
+{
+	size_t	 i = *(const size_t *)a, j = *(const size_t *)b;
+
+	return strcmp(t->w[i], t->w[j]);
+}
+
+/*
+ * Gives equal words one id, and keeps one word index per id sorted by
+ * text for score_toks_find().  qsort() passes no context to its
+ * comparison, which needs the words, hence the small merge sort.
+ */
+static void
+sort_dist(struct toks *t)
+{
+	size_t	*idx, *tmp, width, lo, mid, hi, a, b, k, n = t->n;
+
+	idx = xreallocarray(NULL, n, sizeof(*idx));
+	tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	for (k = 0; k < n; k++)
+		idx[k] = k;
+	/* bottom-up merge sort: stable, so equal words keep text order */
+	for (width = 1; width < n; width *= 2) {
+		for (lo = 0; lo < n; lo += 2 * width) {
+			mid = lo + width < n ? lo + width : n;
+			hi = lo + 2 * width < n ? lo + 2 * width : n;
+			a = lo;
+			b = mid;
+			k = lo;
+			while (a < mid && b < hi)
+				tmp[k++] = dist_cmp(&idx[b], &idx[a], t) < 0 ?
+				    idx[b++] : idx[a++];
+			while (a < mid)
+				tmp[k++] = idx[a++];
+			while (b < hi)
+				tmp[k++] = idx[b++];
+		}
+		memcpy(idx, tmp, n * sizeof(*idx));
+	}
+	t->ndist = 0;
+	for (k = 0; k < n; k++) {
+		if (k == 0 || strcmp(t->w[idx[k]], t->w[idx[k - 1]]) != 0)
+			idx[t->ndist++] = idx[k];
+		t->id[idx[k]] = (int)t->ndist - 1;
+	}
+	/* idx now holds one representative per id, in id order */
+	t->dist = idx;
+	free(tmp);
+}
+
+void
+score_toks_init(struct toks *t, const char *norm, size_t max)
+{
+	char	*p;
+	size_t	 cap = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->buf = xstrdup(norm);
+	for (p = t->buf; *p != '\0' && t->n < max; ) {
+		size_t	 len = strcspn(p, " ");
+
+		if (len > 0) {
+			if (t->n == cap) {
+				cap = cap ? cap * 2 : 32;
+				t->w = xreallocarray(t->w, cap, sizeof(*t->w));
+				t->len = xreallocarray(t->len, cap,
+				    sizeof(*t->len));
+				t->kind = xreallocarray(t->kind, cap, 1);
+			}
+			t->w[t->n] = p;
+			t->len[t->n] = len;
+			t->kind[t->n] = normalize_is_placeholder(p, len) ?
+			    TOK_PLACE : score_stopword(p, len) ? TOK_STOP :
+			    TOK_WORD;
+			if (t->kind[t->n] == TOK_WORD)
+				t->ncontent++;
+			t->n++;
+		}
+		p += len;
+		if (*p == ' ')
+			*p++ = '\0';
+	}
+	t->id = xreallocarray(NULL, t->n, sizeof(*t->id));
+	sort_dist(t);
+}
+
+void
+score_toks_release(struct toks *t)
+{
+	free(t->buf);
+	free(t->w);
+	free(t->len);
+	free(t->id);
+	free(t->kind);
+	free(t->dist);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+score_toks_find(const struct toks *t, const char *w, size_t len)
+{
+	size_t	 lo = 0, hi = t->ndist, mid;
+	int	 rc;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		rc = strncmp(t->w[t->dist[mid]], w, len);
+		if (rc == 0 && t->w[t->dist[mid]][len] != '\0')
+			rc = 1;
+		if (rc == 0)
+			return (int)mid;
+		if (rc < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/*
+ * Optimal-string-alignment distance of a and b is at most max (adjacent
+ * transpositions count as one edit).  Rows are bounded by the word length
+ * FUZZY callers allow, so fixed arrays do.
+ */
+#define OSA_MAX_LEN	64
+static int
+osa_within(const char *a, size_t n, const char *b, size_t m, int max)
+{
+	int	 d0[OSA_MAX_LEN + 1], d1[OSA_MAX_LEN + 1], d2[OSA_MAX_LEN + 1];
+	int	*pp = d0, *p = d1, *c = d2, *t;
+	size_t	 i, j;
+	int	 rowmin, v;
+
+	if (n > OSA_MAX_LEN || m > OSA_MAX_LEN)
+		return 0;
+	for (j = 0; j <= m; j++)
+		p[j] = (int)j;
+	for (i = 1; i <= n; i++) {
+		c[0] = (int)i;
+		rowmin = c[0];
+		for (j = 1; j <= m; j++) {
+			v = p[j - 1] + (a[i - 1] != b[j - 1]);
+			if (p[j] + 1 < v)
+				v = p[j] + 1;
+			if (c[j - 1] + 1 < v)
+				v = c[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			c[j] = v;
+			if (v < rowmin)
+				rowmin = v;
+		}
+		if (rowmin > max)
+			return 0;
+		t = pp;
+		pp = p;
+		p = c;
+		c = t;
+	}
+	return p[m] <= max;
+}
+
+/* Nonzero when two different words are one or two typing errors apart. */
+static int
+fuzzy(const char *a, size_t n, const char *b, size_t m)
+{
+	size_t	 shorter = n < m ? n : m;
+	int	 max = shorter >= FUZZY2_MIN_LEN ? 2 : 1;
+
+	if (shorter < FUZZY_MIN_LEN - 1 || n < FUZZY_MIN_LEN ||
+	    (n > m ? n - m : m - n) > (size_t)max)
+		return 0;
+	return osa_within(a, n, b, m, max);
+}
+
+void
+score_align(const struct toks *p, const struct toks *e, struct align *out)
+{
+	unsigned char	*mt = NULL, *active = NULL;
+	int		*row = NULL;
+	double		*we = NULL, total = 0, wj, m, gap;
+	struct cell	*prev = NULL, *cur = NULL, *sw, best, c;
+	size_t		 i, j, k = e->n, nrow = 0, d, win, last;
+	int		 id, prev_zero = 1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&best, 0, sizeof(best));
+	if (k == 0 || p->n == 0)
+		return;
+	we = xreallocarray(NULL, k, sizeof(*we));
+	for (j = 0; j < k; j++) {
+		we[j] = e->kind[j] == TOK_WORD ? W_CONTENT :
+		    e->kind[j] == TOK_STOP ? W_STOP : W_PLACE;
+		total += we[j];
+	}
+
+	/*
+	 * Match table, one row of k bytes per distinct paste word that
+	 * matches some word of e: 10 exact, 8 fuzzy (tenths of credit).
+	 */
+	row = xreallocarray(NULL, p->ndist, sizeof(*row));
+	for (d = 0; d < p->ndist; d++)
+		row[d] = -1;
+	for (j = 0; j < k; j++) {
+		if (e->kind[j] == TOK_PLACE)
+			continue;
+		for (d = 0; d < p->ndist; d++) {
+			size_t	 pi = p->dist[d];
+			int	 v;
+
+			if (p->kind[pi] == TOK_PLACE)
+				continue;
+			if (p->len[pi] == e->len[j] &&
+			    memcmp(p->w[pi], e->w[j], e->len[j]) == 0)
+				v = 10;
+			else if (e->kind[j] == TOK_WORD &&
+			    p->kind[pi] == TOK_WORD &&
+			    fuzzy(e->w[j], e->len[j], p->w[pi], p->len[pi]))
+				v = (int)(FUZZY_CREDIT * 10);
+			else
+				continue;
+			if (row[d] == -1) {
+				row[d] = (int)nrow++;
+				mt = xreallocarray(mt, nrow, k);
+				memset(mt + (nrow - 1) * k, 0, k);
+			}
+			mt[row[d] * k + j] = (unsigned char)v;
+		}
+	}
+
+	/*
+	 * Only stretches of the paste near a word of e can align: mark the
+	 * paste words within k + 2 of an informative match, so a long log
+	 * costs time only where the message may be.
+	 */
+	active = xcalloc(p->n, 1);
+	for (i = 0; i < p->n; i++) {
+		id = row[p->id[i]];
+		if (id < 0 || p->kind[i] != TOK_WORD)
+			continue;
+		for (j = 0; j < k && !active[i]; j++)
+			active[i] = mt[id * k + j] != 0 &&
+			    e->kind[j] == TOK_WORD;
+	}
+	win = k + 2;
+	last = (size_t)-1;
+	for (i = 0; i < p->n; i++) {
+		if (active[i] & 1)
+			last = i;
+		if (last != (size_t)-1 && i - last <= win)
+			active[i] |= 2;
+	}
+	last = (size_t)-1;
+	for (i = p->n; i-- > 0; ) {
+		if (active[i] & 1)
+			last = i;
+		if (last != (size_t)-1 && last - i <= win)
+			active[i] |= 2;
+	}
+
+	prev = xcalloc(k + 1, sizeof(*prev));
+	cur = xcalloc(k + 1, sizeof(*cur));
+	for (i = 0; i < p->n; i++) {
+		if (!active[i]) {
+			if (!prev_zero)
+				memset(prev, 0, (k + 1) * sizeof(*prev));
+			prev_zero = 1;
+			continue;
+		}
+		prev_zero = 0;
+		id = row[p->id[i]];
+		gap = p->kind[i] == TOK_WORD ? GAP_PASTE_WORD : GAP_PASTE_STOP;
+		memset(&cur[0], 0, sizeof(cur[0]));
+		for (j = 1; j <= k; j++) {
+			wj = we[j - 1];
+			memset(&c, 0, sizeof(c));
+			if (e->kind[j - 1] == TOK_PLACE)
+				m = p->kind[i] != TOK_STOP ? 1.0 : 0.0;
+			else
+				m = id >= 0 ? mt[id * k + j - 1] / 10.0 : 0.0;
+			if (m > 0 && prev[j - 1].s + wj * m > c.s) {
+				c = prev[j - 1];
+				c.s += wj * m;
+				c.g += wj * m;
+				c.c += p->kind[i] == TOK_WORD;
+				c.w += e->kind[j - 1] == TOK_WORD;
+			}
+			if (prev[j].s - gap > c.s) {
+				c = prev[j];
+				c.s -= gap;
+			}
+			if (cur[j - 1].s - GAP_ERR * wj > c.s) {
+				c = cur[j - 1];
+				c.s -= GAP_ERR * wj;
+			}
+			cur[j] = c;
+			if (c.s > best.s || (c.s == best.s && c.g > best.g))
+				best = c;
+		}
+		sw = prev;
+		prev = cur;
+		cur = sw;
+	}
+
+	out->recall = total > 0 ? best.g / total : 0;
+	out->words = best.w;
+	if (p->ncontent > 0) {
+		double	 prec = (double)best.c / (double)p->ncontent;
+		double	 enough = best.c / FRAG_WORDS;
+
+		out->frag = prec * (enough < 1 ? enough : 1) *
+		    (FRAG_BASE + (1 - FRAG_BASE) * out->recall);
+	}
+	out->sim = out->recall > out->frag ? out->recall : out->frag;
+	if (out->sim > 1)
+		out->sim = 1;
+	free(we);
+	free(row);
+	free(mt);
+	free(active);
+	free(prev);
+	free(cur);
+}
+
+double
+score_sig(int exact, int words)
+{
+	double	 f = words / SIG_WORDS;
+
+	if (exact)
+		return SIG_EXACT;
+	return SIG_CONTAINED * (f < 1 ? f : 1);
+}
+
+double
+score_tri(const struct align *a)
+{
+	double	 f = a->words / TRI_WORDS;
+
+	return TRI_WEIGHT * a->sim * a->sim * (f < 1 ? f : 1);
+}
+
+double
+score_code(int kind, long long ncards)
+{
+	double	 w;
+
+	switch (kind) {
+	case CODE_HEX:
+		w = CODE_W_HEX;
+		break;
+	case CODE_CONST:
+		w = CODE_W_CONST;
+		break;
+	case CODE_ERROR:
+		w = CODE_W_ERROR;
+		break;
+	case CODE_EVENT:
+		w = CODE_W_EVENT;
+		break;
+	default:
+		w = CODE_W_PORT;
+		break;
+	}
+	return ncards > 0 ? w / sqrt((double)ncards) : 0;
+}
+
+double
+score_phrase(double fw, int words)
+{
+	double	 f = words / PHRASE_WORDS;
+
+	return PHRASE_WEIGHT * fw * (f < 1 ? f : 1);
+}
+
+struct cand *
+score_cand(struct cands *c, long long card)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].card == card)
+			return &c->v[i];
+	xgrow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
+	c->v[c->n].card = card;
+	return &c->v[c->n++];
+}
+
+void
+score_matched(struct cand *c, long long errstr, const char *text, double q)
+{
+	if (c->matched != NULL && q <= c->errstr_q)
+		return;
+	free(c->matched);
+	c->matched = xstrdup(text);
+	c->errstr = errstr;
+	c->errstr_q = q;
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->confidence != y->confidence)
+		return x->confidence > y->confidence ? -1 : 1;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->card < y->card ? -1 : x->card > y->card;
+}
+
+void
+score_finish(struct cands *cs)
+{
+	struct cand	*c;
+	double		 bm25, miss;
+	size_t		 i, j, n;
+
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->v[i];
+		bm25 = c->rel > 0 ?
+		    BM25_WEIGHT * pow(c->cover, COVER_EXP) * c->info : 0;
+		miss = (1 - c->sig) * (1 - c->code) * (1 - c->tri) *
+		    (1 - bm25) * (1 - c->phrase);
+		c->confidence = 1 - miss;
+		c->score = RANK_W_SIG * c->sig + RANK_W_TRI * c->tri +
+		    RANK_W_CODE * c->code + RANK_W_BM25 * (bm25 + c->phrase);
+		if (c->why.len > 0 || c->rel > 0)
+			sb_addf(&c->why, "confidence %.3f = 1 - (1-sig %.3f)"
+			    "(1-code %.3f)(1-trigram %.3f)(1-bm25 %.3f)"
+			    "(1-phrase %.3f)\n", c->confidence, c->sig,
+			    c->code, c->tri, bm25, c->phrase);
+	}
+	qsort(cs->v, cs->n, sizeof(*cs->v), cand_cmp);
+
+	/* keep the best-ranked member of each near-duplicate group */
+	n = 0;
+	for (i = 0; i < cs->n; i++) {
+		long long group = cs->v[i].dup_of ? cs->v[i].dup_of :
+		    cs->v[i].card;
+
+		for (j = 0; j < n; j++) {
+			long long g = cs->v[j].dup_of ? cs->v[j].dup_of :
+			    cs->v[j].card;
+
+			if (g == group)
+				break;
+		}
+		if (j < n) {
+			free(cs->v[i].matched);
+			sb_release(&cs->v[i].terms);
+			sb_release(&cs->v[i].why);
+			continue;
+		}
+		if (n != i)
+			cs->v[n] = cs->v[i];
+		n++;
+	}
+	cs->n = n;
+}
+
+void
+score_cands_release(struct cands *cs)
+{
+	size_t	 i;
+
+	for (i = 0; i < cs->n; i++) {
+		free(cs->v[i].matched);
+		sb_release(&cs->v[i].terms);
+		sb_release(&cs->v[i].why);
+	}
+	free(cs->v);
+	memset(cs, 0, sizeof(*cs));
+}
