@@ -97,7 +97,8 @@ walk_dir(struct walk_list *list, const char *dir, const char *rel,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_name);
 	for (i = 0; i < n; i++) {
 		sb_reset(&path);
 		sb_addf(&path, "%s/%s", dir, names[i]);
@@ -177,7 +178,8 @@ walk_finish(struct walk_list *list)
 {
 	size_t	 i, w = 0;
 
-	qsort(list->v, list->n, sizeof(*list->v), cmp_entry);
+	if (list->n > 0)
+		qsort(list->v, list->n, sizeof(*list->v), cmp_entry);
 	for (i = 0; i < list->n; i++) {
 		if (w > 0 && strcmp(list->v[w - 1].id, list->v[i].id) == 0) {
 			if (strcmp(list->v[w - 1].path, list->v[i].path) != 0)
