@@ -63,6 +63,9 @@ static int	 use_color(const struct opts *);
 static int	 usage(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 
+/* errno of the first failed write to stdout, 0 while none failed. */
+static int	 write_errno;
+
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, OPT_ALL },
 	{ "db",		required_argument,	NULL, OPT_DB },
@@ -201,19 +204,20 @@ out:
 static int
 finish(int status)
 {
-	int	 bad = ferror(stdout);
+	int	 bad;
 
-	errno = 0;
-	if (fclose(stdout) != 0 || bad) {
-		if (errno == EPIPE)
-			return status;
-		if (errno == 0)
-			errno = EIO;
-		fprintf(stderr, "%s: write error: %s\n", msg_prog(),
-		    strerror(errno));
-		return EXIT_TROUBLE;
-	}
-	return status;
+	if (fflush(stdout) == EOF && write_errno == 0)
+		write_errno = errno;
+	bad = ferror(stdout);
+	if (fclose(stdout) != 0 && write_errno == 0)
+		write_errno = errno;
+	if (!bad && write_errno == 0)
+		return status;
+	if (write_errno == EPIPE)
+		return status;
+	fprintf(stderr, "%s: write error: %s\n", msg_prog(),
+	    strerror(write_errno != 0 ? write_errno : EIO));
+	return EXIT_TROUBLE;
 }
 
 int
@@ -301,8 +305,10 @@ main(int argc, char *argv[])
 		if (rc == EXIT_MATCH)
 			status = EXIT_MATCH;
 		/* stop early when nobody reads the results any more */
-		if (fflush(stdout) != 0 || ferror(stdout))
+		if (fflush(stdout) == EOF) {
+			write_errno = errno;
 			break;
+		}
 	}
 	if (rc == -1)
 		status = EXIT_TROUBLE;

@@ -530,7 +530,7 @@ tier_fts(struct query *q)
 	};
 	struct strbuf	 expr = { 0 };
 	sqlite3_stmt	*st;
-	size_t		 i, nsel = 0, nphrase = 0, nwords = 0;
+	size_t		 i, nsel = 0, nphrase = 0, nwords = 0, lo, hi;
 	double		 denom = 0;
 	int		 ph_all = -1, rc, ret = -1, col, phrase_ok;
 
@@ -559,15 +559,31 @@ tier_fts(struct query *q)
 		ret = 0;
 		goto out;
 	}
-	/* a short query without placeholders, tried as one phrase */
-	phrase_ok = q->p.n >= 2 && q->p.n <= KB_PHRASE_WORDS_MAX;
-	for (i = 0; i < q->p.n && phrase_ok; i++)
+	/*
+	 * A short query is also tried as one phrase, without the
+	 * placeholders and stopwords at its ends ("the error _hex_"); a
+	 * placeholder inside breaks it.
+	 */
+	for (lo = 0; lo < q->p.n && q->p.kind[lo] != TOK_WORD; lo++)
+		;
+	for (hi = q->p.n; hi > lo && q->p.kind[hi - 1] != TOK_WORD; hi--)
+		;
+	phrase_ok = hi - lo >= 2 && hi - lo <= KB_PHRASE_WORDS_MAX;
+	for (i = lo; i < hi && phrase_ok; i++)
 		phrase_ok = q->p.kind[i] != TOK_PLACE;
 	if (phrase_ok) {
+		struct strbuf words = { 0 };
+
+		for (i = lo; i < hi; i++) {
+			if (i > lo)
+				sb_addc(&words, ' ');
+			sb_add(&words, q->p.w[i], q->p.len[i]);
+			nwords += q->p.kind[i] == TOK_WORD;
+		}
 		sb_adds(&expr, " OR ");
-		add_quoted(&expr, q->norm, strlen(q->norm));
+		add_quoted(&expr, words.buf, words.len);
+		sb_release(&words);
 		ph_all = (int)nphrase++;
-		nwords = q->p.ncontent;
 	}
 
 	st = db_stmt(q->db, STMT_FTS);

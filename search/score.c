@@ -214,9 +214,10 @@ score_toks_init(struct toks *t, const char *norm, size_t max)
 			}
 			t->w[t->n] = p;
 			t->len[t->n] = len;
+			/* a lone letter ("n", "s") is as empty as "the" */
 			t->kind[t->n] = normalize_is_placeholder(p, len) ?
-			    TOK_PLACE : score_stopword(p, len) ? TOK_STOP :
-			    TOK_WORD;
+			    TOK_PLACE : len == 1 || score_stopword(p, len) ?
+			    TOK_STOP : TOK_WORD;
 			if (t->kind[t->n] == TOK_WORD)
 				t->ncontent++;
 			t->n++;
@@ -578,6 +579,8 @@ score_finish(struct cands *cs)
 			    "(1-phrase %.3f)\n", c->confidence, c->sig,
 			    c->code, c->tri, bm25, c->phrase);
 	}
+	if (cs->n == 0)
+		return;
 	qsort(cs->v, cs->n, sizeof(*cs->v), cand_cmp);
 
 	/* keep the best-ranked member of each near-duplicate group */

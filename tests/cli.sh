@@ -1,0 +1,263 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The kbsearch command-line contract (DESIGN.md, STYLE.md section 9): exit
+# status 0/1/2, --help and --version, usage errors, "--", colour rules,
+# JSON Lines, FTS5 syntax and other hostile text pasted as a query, index
+# errors and write errors.  Uses the KB built into the binary (kb/).
+# Usage: cli.sh KBSEARCH
+K=${1:?usage: cli.sh KBSEARCH}
+T=$(mktemp -d "${TMPDIR:-/tmp}/kbcli.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+unset KBSEARCH_DB NO_COLOR
+fails=0
+n=0
+
+# run STATUS CMD...: runs CMD with stdout/stderr in $T/out, $T/err and
+# checks its exit status.
+run() {
+	want=$1
+	shift
+	n=$((n + 1))
+	"$@" >"$T/out" 2>"$T/err" </dev/null
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "not ok $n - exit $got, expected $want: $*"
+		sed 's/^/# stderr: /' "$T/err" | head -5
+		fails=$((fails + 1))
+		return 1
+	fi
+	echo "ok $n - exit $want: $*"
+}
+
+# expect FILE PATTERN: grep -E must find PATTERN in FILE.
+expect() {
+	if ! grep -Eq -- "$2" "$T/$1"; then
+		echo "not ok $n - $1 lacks /$2/"
+		fails=$((fails + 1))
+	fi
+}
+
+# refuse FILE PATTERN: grep -E must not find PATTERN in FILE.
+refuse() {
+	if grep -Eq -- "$2" "$T/$1"; then
+		echo "not ok $n - $1 has /$2/"
+		fails=$((fails + 1))
+	fi
+}
+
+# empty FILE
+empty() {
+	if [ -s "$T/$1" ]; then
+		echo "not ok $n - $1 is not empty"
+		fails=$((fails + 1))
+	fi
+}
+
+esc=$(printf '\033')
+rlo=$(printf '\342\200\256')
+
+# --help: full usage on stdout, exit 0; --version
+run 0 "$K" --help && expect out '^usage: kbsearch' && expect out 'exit status' && empty err
+run 0 "$K" -h && expect out '^usage: kbsearch'
+run 0 "$K" --version && expect out '^kbsearch [0-9]+\.[0-9]+\.[0-9]+$' && empty err
+
+# usage errors: one usage line and a pointer to --help on stderr, exit 2
+for args in "--bogus x" "-x" "-n" "-n 0 x" "-n abc x" "-n -3 x" "--db"; do
+	# shellcheck disable=SC2086
+	run 2 "$K" $args && empty out && expect err '^usage: kbsearch' &&
+	    expect err "^try 'kbsearch --help'$"
+done
+
+# the examples that must work with the default KB
+run 0 "$K" "Authentication error" && expect out 'AuthenticationError'
+run 0 "$K" "The credentials that were used to connect to 10.1.2.3 did not work." &&
+    expect out 'rdp-credentials-did-not-work'
+run 0 "$K" "The user account has been locked because there were too many logon attempts or password change attempts." &&
+    expect out 'account-locked'
+run 0 "$K" Authentication error && expect out 'AuthenticationError'
+
+# "--" ends the options: a negative HRESULT is a query, not an option
+run 1 "$K" -- -2146893022 && refuse err 'option|usage'
+run 0 "$K" --no-color -- -n Authentication error &&
+    expect out 'AuthenticationError'
+
+# no colour when not a terminal, with NO_COLOR or --no-color
+run 0 "$K" "Authentication error" && refuse out "$esc"
+run 0 env NO_COLOR=1 "$K" "Authentication error" && refuse out "$esc"
+run 0 "$K" --no-color "Authentication error" && refuse out "$esc"
+if command -v python3 >/dev/null 2>&1; then
+	# on a terminal: colour, unless NO_COLOR, --no-color or TERM=dumb
+	cat >"$T/kb_pty.py" <<'PY'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdout=s, stderr=subprocess.DEVNULL,
+    stdin=subprocess.DEVNULL)
+os.close(s)
+out = b''
+while True:
+	try:
+		b = os.read(m, 65536)
+	except OSError:
+		break
+	if not b:
+		break
+	out += b
+p.wait()
+sys.stdout.write('esc\n' if b'\x1b' in out else 'plain\n')
+sys.exit(p.returncode)
+PY
+	run 0 env TERM=xterm python3 "$T/kb_pty.py" "$K" "Authentication error" &&
+	    expect out '^esc$'
+	run 0 env TERM=xterm NO_COLOR=1 python3 "$T/kb_pty.py" "$K" "Authentication error" &&
+	    expect out '^plain$'
+	run 0 env TERM=xterm NO_COLOR= python3 "$T/kb_pty.py" "$K" "Authentication error" &&
+	    expect out '^esc$'
+	run 0 env TERM=xterm python3 "$T/kb_pty.py" "$K" --no-color "Authentication error" &&
+	    expect out '^plain$'
+	run 0 env TERM=dumb python3 "$T/kb_pty.py" "$K" "Authentication error" &&
+	    expect out '^plain$'
+	run 0 env TERM=xterm python3 "$T/kb_pty.py" "$K" --json "Authentication error" &&
+	    expect out '^plain$'
+fi
+
+# --json: valid JSON Lines, keys in the documented order
+if command -v python3 >/dev/null 2>&1; then
+	cat >"$T/kb_json.py" <<'PY'
+import json, sys
+top = ["query", "line", "count", "results"]
+res = ["rank", "score", "confidence", "doc", "anchor", "title", "matched",
+    "cause", "steps"]
+n = 0
+for l in sys.stdin:
+	o = json.loads(l)
+	n += 1
+	assert list(o) == top, list(o)
+	for r in o["results"]:
+		keys = [k for k in r if k != "explain"]
+		assert keys == res, keys
+		assert all(isinstance(s, str) for s in r["steps"])
+		assert 0 <= r["confidence"] <= 1
+assert n >= 1
+PY
+	for q in "Authentication error" "printer is out of paper" '" * :'; do
+		n=$((n + 1))
+		"$K" --json --explain --all -- "$q" >"$T/j" 2>/dev/null
+		if python3 "$T/kb_json.py" <"$T/j" >"$T/err" 2>&1; then
+			echo "ok $n - --json output for '$q' is valid"
+		else
+			echo "not ok $n - --json output for '$q'"
+			sed 's/^/# /' "$T/err"
+			fails=$((fails + 1))
+		fi
+	done
+	run 0 "$K" --json "Authentication error" &&
+	    expect out '"line":null,"count":1,"results":\[\{"rank":1,'
+	run 1 "$K" --json "printer is out of paper" &&
+	    expect out '"results":\[\]\}$'
+fi
+
+# FTS5 syntax and other hostile text: data, never an error
+for q in '" * : ^ - ( ) AND OR NOT NEAR(a b) title:x' 'a"b' '*' \
+    'multi-agent' "don't" 'x AND' '(x' 'NEAR(a b)' '^x' 'x*' 'col: x' \
+    'title:Authentication' '"' '""' 'AND OR NOT' '- - -' \
+    "$(printf 'a\001b\177c')" "$(printf '\377\376 bad utf8 \300\257')"; do
+	n=$((n + 1))
+	"$K" -- "$q" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -gt 1 ] || grep -Eqi 'fts5|syntax|sql|no such' "$T/err"; then
+		echo "not ok $n - query '$q': exit $rc"
+		sed 's/^/# /' "$T/err"
+		fails=$((fails + 1))
+	else
+		echo "ok $n - query '$q' is data (exit $rc)"
+	fi
+done
+run 1 "$K" -- "*" && expect err 'no searchable words'
+run 1 "$K" -- "the of to and" && expect err 'no searchable words'
+
+# unrelated errors: nothing confident, exit 1
+run 1 "$K" "Printer is offline: the print spooler service is not running"
+run 1 "$K" "Segmentation fault (core dumped)"
+run 1 "$K" "npm ERR! code ELIFECYCLE npm ERR! errno 1"
+run 1 "$K" "554 5.7.1 <orders@example.org>: Relay access denied"
+
+# control characters and bidi overrides never reach the terminal raw
+for fmt in --json --no-color; do
+	n=$((n + 1))
+	"$K" --all $fmt "$(printf 'Authentication error \033[31m\007 %s' "$rlo")" \
+	    >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -le 1 ] && ! grep -q "$esc" "$T/out" &&
+	    ! grep -q "$rlo" "$T/out"; then
+		echo "ok $n - $fmt: no raw ESC or U+202E (exit $rc)"
+	else
+		echo "not ok $n - $fmt: raw control characters (exit $rc)"
+		fails=$((fails + 1))
+	fi
+done
+
+# stdin: the whole stream is one pasted message
+n=$((n + 1))
+printf 'some log line\nThe credentials that were used to connect to 10.0.0.1 did not work.\n' |
+    "$K" >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q rdp-credentials-did-not-work "$T/out"; then
+	echo "ok $n - stdin paste"
+else
+	echo "not ok $n - stdin paste: exit $rc"
+	fails=$((fails + 1))
+fi
+n=$((n + 1))
+printf '' | "$K" >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc -eq 1 ] && echo "ok $n - empty stdin: exit 1" ||
+    { echo "not ok $n - empty stdin: exit $rc"; fails=$((fails + 1)); }
+
+# index selection and index errors
+run 0 env KBSEARCH_DB= "$K" "Authentication error"
+run 2 "$K" --db "$T/missing.db" x && expect err 'missing.db.*No such file'
+run 2 env KBSEARCH_DB="$T/missing.db" "$K" x && expect err 'No such file'
+run 2 "$K" --db "$T" x && expect err 'is a directory'
+: >"$T/empty.db"
+run 2 "$K" --db "$T/empty.db" x && expect err 'not a kbsearch index \(empty file\)'
+echo "hello, world" >"$T/text.db"
+run 2 "$K" --db "$T/text.db" x && expect err 'not a kbsearch index$'
+if command -v python3 >/dev/null 2>&1; then
+	python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1]); c.execute("create table t(x)"); c.commit()' \
+	    "$T/other.db"
+	run 2 "$K" --db "$T/other.db" x && expect err 'not a kbsearch index$'
+	python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("pragma application_id=%d" % 0x4b425358)
+c.execute("pragma user_version=999"); c.execute("create table t(x)")
+c.commit()' "$T/old.db"
+	run 2 "$K" --db "$T/old.db" x &&
+	    expect err 'index schema version 999, expected [0-9]+: rebuild with kbc'
+	python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("pragma application_id=%d" % 0x4b425358)
+c.execute("pragma user_version=1"); c.execute("create table t(x)")
+c.commit()' "$T/hollow.db"
+	run 2 "$K" --db "$T/hollow.db" x && expect err 'damaged.*rebuild with kbc'
+fi
+
+# write errors: exit 2 with a message; a closed pipe is quiet
+if [ -w /dev/full ]; then
+	run 2 sh -c '"$0" "Authentication error" >/dev/full' "$K" &&
+	    expect err 'write error'
+fi
+n=$((n + 1))
+( "$K" --all -n 100 "Authentication error remote desktop windows"; echo $? >"$T/rc" ) 2>"$T/err" |
+    head -c 1 >/dev/null
+rc=$(cat "$T/rc")
+if [ "$rc" -le 1 ] && [ ! -s "$T/err" ]; then
+	echo "ok $n - closed pipe: quiet, exit $rc"
+else
+	echo "not ok $n - closed pipe: exit $rc"
+	sed 's/^/# /' "$T/err"
+	fails=$((fails + 1))
+fi
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
