@@ -58,8 +58,13 @@
  * or a word of the user's own as a sign of another problem.
  */
 #define UNKNOWN_TERM_WEIGHT	0.35
-/* IDF mass of matched terms that counts as full evidence: two rare words. */
-#define INFO_FULL		2.0
+/*
+ * Evidence of the matched terms: the sum of their squared IDF shares, so
+ * that a rare word counts fully and five common ones (IDF share 0.3,
+ * 0.09 each) do not add up to one rare word.  This much is full
+ * evidence: about one and a half rare words.
+ */
+#define INFO_FULL		1.5
 /* Where a term was found: error strings, title and symptom say the most. */
 #define FIELD_W_MAIN		1.0
 #define FIELD_W_CAUSE		0.7
@@ -399,6 +404,18 @@ try_errstr(struct query *q, long long id)
 	if (text == NULL || norm == NULL)
 		return 0;
 	score_toks_init(&e, norm, KB_ERR_WORDS_MAX);
+	if (e.ncontent > 0 && strcmp(norm, q->norm) != 0 &&
+	    contains_words(q->norm, norm)) {
+		/* found whole: tier 1 evidence, not counted again as tier 3 */
+		v = score_sig(0, (int)e.ncontent);
+		if (v > c->sig)
+			c->sig = v;
+		score_matched(c, id, text, 2 + v);
+		sb_addf(&c->why, "signature: error string #%lld occurs in"
+		    " the paste (%zu words): %.3f\n", id, e.ncontent, v);
+		score_toks_release(&e);
+		return 0;
+	}
 	score_align(&q->p, &e, &a);
 	v = score_tri(&a);
 	if (v > c->tri)
@@ -409,15 +426,6 @@ try_errstr(struct query *q, long long id)
 	sb_addf(&c->why, "trigram: error string #%lld similarity %.3f"
 	    " (in order %.3f, as fragment %.3f, %d words): %.3f\n", id,
 	    a.sim, a.recall, a.frag, a.words, v);
-	if (e.ncontent > 0 && strcmp(norm, q->norm) != 0 &&
-	    contains_words(q->norm, norm)) {
-		v = score_sig(0, (int)e.ncontent);
-		if (v > c->sig)
-			c->sig = v;
-		score_matched(c, id, text, 2 + v);
-		sb_addf(&c->why, "signature: error string #%lld occurs in"
-		    " the paste (%zu words): %.3f\n", id, e.ncontent, v);
-	}
 	score_toks_release(&e);
 	return 0;
 }
@@ -594,7 +602,7 @@ tier_fts(struct query *q)
 		    sqlite3_column_int64(st, 0));
 		const unsigned char *hits = sqlite3_column_blob(st, 2);
 		int	 nhits = sqlite3_column_bytes(st, 2);
-		double	 got = 0, fw;
+		double	 got = 0, mass = 0, fw;
 
 		c->rel = sqlite3_column_double(st, 1);
 		sb_addf(&c->why, "bm25: relevance %.3f; terms:", c->rel);
@@ -610,6 +618,7 @@ tier_fts(struct query *q)
 				continue;
 			fw = field_weight(cols);
 			got += t->weight * fw;
+			mass += t->weight * t->weight * fw;
 			if (c->terms.len > 0)
 				sb_addc(&c->terms, ' ');
 			sb_add(&c->terms, t->w, t->len);
@@ -625,7 +634,7 @@ tier_fts(struct query *q)
 			sb_addf(&c->why, "]:%.2f", t->weight);
 		}
 		c->cover = denom > 0 ? got / denom : 0;
-		c->info = got / INFO_FULL < 1 ? got / INFO_FULL : 1;
+		c->info = mass / INFO_FULL < 1 ? mass / INFO_FULL : 1;
 		sb_addf(&c->why, "; cover %.3f, info %.3f\n", c->cover,
 		    c->info);
 		if (ph_all >= 0 && ph_all < nhits && hits[ph_all] != 0) {
