@@ -33,7 +33,9 @@ classify_label(cmark_node *strong, int *colon)
 	int		 role = -1, trailing = 0;
 
 	*colon = 0;
-	if (cmark_node_get_type(strong) != CMARK_NODE_STRONG)
+	/* "*Cause:*" serves as a label as well as "**Cause:**" */
+	if (cmark_node_get_type(strong) != CMARK_NODE_STRONG &&
+	    cmark_node_get_type(strong) != CMARK_NODE_EMPH)
 		return -1;
 	outline_text(strong, &sb);
 	if (sb.buf == NULL || sb.len > LABEL_MAX) {
@@ -78,6 +80,7 @@ static int
 has_labels(struct outline_section *s)
 {
 	cmark_node	*b, *c;
+	size_t		 skip;
 	int		 colon, at_start;
 
 	for (b = s->first; b != NULL && b != s->end; b = cmark_node_next(b)) {
@@ -87,6 +90,10 @@ has_labels(struct outline_section *s)
 		for (c = cmark_node_first_child(b); c != NULL;
 		    c = cmark_node_next(c)) {
 			if (at_start && classify_label(c, &colon) >= 0)
+				return 1;
+			if (at_start && cmark_node_get_type(c) ==
+			    CMARK_NODE_TEXT && lexicon_text_label(
+			    cmark_node_get_literal(c), &skip) >= 0)
 				return 1;
 			at_start = cmark_node_get_type(c) ==
 			    CMARK_NODE_SOFTBREAK ||
@@ -124,9 +131,10 @@ classify_outline(struct outline *o)
 			    r == ROLE_DIAGNOSIS))
 				s->is_card = 1;
 		}
-		if (!s->is_card && s->level >= 2 &&
-		    classify_error_heading(s->heading))
+		if (s->level >= 2 && classify_error_heading(s->heading)) {
+			s->is_error = 1;
 			s->is_card = 1;
+		}
 	}
 	/* topics beside cards are cards too (the "Logging in via VNC" case) */
 	for (i = 1; i < o->n; i++) {

@@ -65,21 +65,27 @@ static void	 add_prose(struct ex *, int, const char *, int);
 static void	 block(struct ex *, cmark_node *);
 static int	 card_empty(const struct kb_card *);
 static int	 context(struct outline *, size_t);
-static int	 has_cards_below(struct outline *);
+static void	 directive(struct strbuf *);
 static void	 errors_in_line(struct ex *, struct pline *, int);
+static int	 event_key(const char *, const char **);
+static int	 event_log(struct ex *, const char *, int);
 static void	 finish_card(struct ex *);
-static void	 inl_node(struct inl *, cmark_node *);
+static int	 has_cards_below(struct outline *);
+static void	 html_block(struct ex *, cmark_node *, struct strbuf *);
 static void	 inl_newline(struct inl *, int);
+static void	 inl_node(struct inl *, cmark_node *);
 static void	 inl_release(struct inl *);
 static void	 item_steps(struct ex *, cmark_node *, int);
+static int	 line_of(struct ex *, cmark_node *);
 static void	 list_steps(struct ex *, cmark_node *, int);
+static int	 mentions(const char *, const char *);
 static void	 note(struct ex *, const char *);
+static char	*note_text(const char *, size_t);
 static void	 paragraph(struct ex *, cmark_node *);
 static void	 paragraph_lines(struct ex *, cmark_node *, struct inl *);
-static void	 html_block(struct ex *, cmark_node *, struct strbuf *);
-static int	 line_of(struct ex *, cmark_node *);
-static char	*note_text(const char *, size_t);
 static char	*strip_tags(const char *);
+static void	 table(struct ex *, cmark_node *);
+static void	 table_code(struct ex *, const char *, const char *, int);
 static int	 words(const char *, size_t);
 
 static int
@@ -119,6 +125,7 @@ inl_node(struct inl *in, cmark_node *n)
 	struct strbuf	 sb = { 0 };
 	const char	*lit, *url;
 	cmark_node	*c;
+	size_t		 skip;
 	int		 role, colon;
 
 	switch (cmark_node_get_type(n)) {
@@ -136,7 +143,16 @@ inl_node(struct inl *in, cmark_node *n)
 				lit += 3;
 			in->skip_colon = 0;
 		}
-		sb_adds(dst, lit);
+		if (!in->in_note && l->label < 0 && str_blank(l->text.buf) &&
+		    cmark_node_get_type(n) == CMARK_NODE_TEXT &&
+		    (role = lexicon_text_label(lit, &skip)) >= 0) {
+			l->label = role;
+			lit += skip;
+		}
+		if (cmark_node_get_type(n) == CMARK_NODE_CODE)
+			outline_add_code(dst, lit);
+		else
+			sb_adds(dst, lit);
 		break;
 	case CMARK_NODE_SOFTBREAK:
 	case CMARK_NODE_LINEBREAK:
@@ -209,11 +225,35 @@ paragraph_lines(struct ex *ex, cmark_node *para, struct inl *in)
 	for (c = cmark_node_first_child(para); c != NULL;
 	    c = cmark_node_next(c))
 		inl_node(in, c);
-	for (i = 0; i < in->n; i++)
-		if (in->v[i].text.buf != NULL)
-			str_squeeze(in->v[i].text.buf);
+	for (i = 0; i < in->n; i++) {
+		if (in->v[i].text.buf == NULL)
+			continue;
+		str_squeeze(in->v[i].text.buf);
+		directive(&in->v[i].text);
+	}
 	if (in->note.buf != NULL)
 		str_squeeze(in->note.buf);
+}
+
+/*
+ * A Microsoft ":::image ... alt-text="X":::" directive becomes its alt
+ * text; other ":::" directive lines are dropped.  Their quoted attribute
+ * values must never reach the error strings.
+ */
+static void
+directive(struct strbuf *sb)
+{
+	const char	*alt, *end;
+	char		*t;
+
+	if (sb->len < 3 || strncmp(sb->buf, ":::", 3) != 0)
+		return;
+	alt = strstr(sb->buf, "alt-text=\"");
+	end = alt ? strchr(alt + 10, '"') : NULL;
+	t = end ? xstrndup(alt + 10, (size_t)(end - alt - 10)) : xstrdup("");
+	sb_reset(sb);
+	sb_adds(sb, t);
+	free(t);
 }
 
 static void
@@ -363,7 +403,7 @@ paragraph(struct ex *ex, cmark_node *para)
 {
 	struct inl	 in;
 	size_t		 i, skip;
-	int		 cue = 0;
+	int		 cue = 0, r;
 	const char	*t;
 
 	paragraph_lines(ex, para, &in);
@@ -374,11 +414,31 @@ paragraph(struct ex *ex, cmark_node *para)
 		inl_release(&in);
 		return;
 	}
+	if (in.n > 1) {
+		struct strbuf all = { 0 };
+
+		for (i = 0; i < in.n; i++) {
+			sb_adds(&all, sb_str(&in.v[i].text));
+			sb_addc(&all, '\n');
+		}
+		if (event_log(ex, all.buf, in.v[0].line)) {
+			add_prose(ex, ex->role, all.buf, in.v[0].line);
+			sb_release(&all);
+			inl_release(&in);
+			return;
+		}
+		sb_release(&all);
+	}
 	for (i = 0; i < in.n; i++) {
 		struct pline *l = &in.v[i];
 
+		if (lexicon_metadata(sb_str(&l->text)))
+			continue;
 		if (l->label >= 0)
 			ex->role = l->label;
+		else if (i == 0 && (r = lexicon_prose_role(sb_str(&l->text)))
+		    >= 0 && ex->role != ROLE_NOTE)
+			ex->role = r;
 		if (ex->role == ROLE_SYMPTOM) {
 			errors_in_line(ex, l, cue);
 			cue = lexicon_error_cue(sb_str(&l->text)) &&
@@ -510,7 +570,7 @@ block(struct ex *ex, cmark_node *b)
 {
 	struct strbuf	 sb = { 0 };
 	const char	*lit, *type;
-	cmark_node	*c, *row, *cell;
+	cmark_node	*c;
 	char		*t, *line, *eol;
 	size_t		 skip = 0;
 	int		 ordered;
@@ -570,7 +630,9 @@ block(struct ex *ex, cmark_node *b)
 		lit = cmark_node_get_literal(b);
 		if (lit == NULL)
 			break;
-		if (ex->role == ROLE_SYMPTOM) {
+		if (event_log(ex, lit, line_of(ex, b) + 1))
+			;
+		else if (ex->role == ROLE_SYMPTOM) {
 			t = xstrdup(lit);
 			for (line = t; line != NULL && *line != '\0';
 			    line = eol ? eol + 1 : NULL) {
@@ -589,26 +651,241 @@ block(struct ex *ex, cmark_node *b)
 		break;
 	default:
 		type = cmark_node_get_type_string(b);
-		if (type == NULL || strcmp(type, "table") != 0)
-			break;
-		for (row = cmark_node_first_child(b); row != NULL;
-		    row = cmark_node_next(row)) {
-			sb_reset(&sb);
-			for (cell = cmark_node_first_child(row); cell != NULL;
-			    cell = cmark_node_next(cell)) {
-				if (sb.len > 0)
-					sb_adds(&sb, " | ");
-				outline_text(cell, &sb);
-			}
-			if (sb.buf != NULL) {
-				str_squeeze(sb.buf);
-				add_prose(ex, ex->role, sb.buf,
-				    line_of(ex, row));
-			}
-		}
+		if (type != NULL && strcmp(type, "table") == 0)
+			table(ex, b);
 		break;
 	}
 	sb_release(&sb);
+}
+
+/* Most columns of a table read by role; wider tables are rare. */
+#define TABLE_COLS_MAX	16
+
+/* Nonzero when s contains word, ignoring case. */
+static int
+mentions(const char *s, const char *word)
+{
+	size_t	 n = strlen(word);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Adds the codes of a table cell.  A bare number is a code only in
+ * context, which the column header gives: "Event ID" makes 4625 an event
+ * id, "Error code" makes 2202 an error number and 80090302 a hex code.
+ */
+static void
+table_code(struct ex *ex, const char *cell, const char *header, int line)
+{
+	struct norm_code *codes;
+	struct strbuf	 sb = { 0 };
+	const char	*p;
+	size_t		 n, i, digits = 0, hex = 0;
+
+	n = normalize_codes(cell, &codes);
+	if (n == 0) {
+		normalize_codes_free(codes, n);
+		for (p = cell; *p == ' '; p++)
+			;
+		for (; isxdigit((unsigned char)*p); p++) {
+			hex++;
+			digits += isdigit((unsigned char)*p) != 0;
+		}
+		while (*p == ' ')
+			p++;
+		if (*p != '\0' || hex == 0)
+			return;
+		if (digits < hex || hex == 8)
+			sb_addf(&sb, "0x%s", cell);
+		else if (mentions(header, "event"))
+			sb_addf(&sb, "event %s", cell);
+		else
+			sb_addf(&sb, "error %s", cell);
+		n = normalize_codes(sb.buf, &codes);
+		sb_release(&sb);
+	}
+	for (i = 0; i < n; i++)
+		kb_card_add_code(ex->card, codes[i].code, codes[i].kind, line);
+	normalize_codes_free(codes, n);
+}
+
+/*
+ * A GFM table.  With a code or message column (from the header row) each
+ * row is an error: its code, its message as an error string, its meaning
+ * as cause and its action as procedure.  Every row is kept as prose too.
+ */
+static void
+table(struct ex *ex, cmark_node *t)
+{
+	struct strbuf	 head[TABLE_COLS_MAX], cell = { 0 }, sb = { 0 };
+	cmark_node	*row, *c;
+	int		 kind[TABLE_COLS_MAX], ncols = 0, i, line;
+	int		 has_code = 0, has_msg = 0, is_errors, role;
+
+	memset(head, 0, sizeof(head));
+	row = cmark_node_first_child(t);
+	for (c = row ? cmark_node_first_child(row) : NULL;
+	    c != NULL && ncols < TABLE_COLS_MAX; c = cmark_node_next(c)) {
+		outline_text(c, &head[ncols]);
+		if (head[ncols].buf != NULL)
+			str_squeeze(head[ncols].buf);
+		kind[ncols] = lexicon_table_column(sb_str(&head[ncols]));
+		has_code |= kind[ncols] == LEXICON_COL_CODE;
+		has_msg |= kind[ncols] == LEXICON_COL_MESSAGE;
+		ncols++;
+	}
+	is_errors = has_code || has_msg;
+	for (; row != NULL; row = cmark_node_next(row)) {
+		line = line_of(ex, row);
+		sb_reset(&sb);
+		for (i = 0, c = cmark_node_first_child(row); c != NULL;
+		    c = cmark_node_next(c), i++) {
+			sb_reset(&cell);
+			outline_text(c, &cell);
+			if (cell.buf == NULL)
+				continue;
+			str_squeeze(cell.buf);
+			cell.len = strlen(cell.buf);
+			if (sb.len > 0)
+				sb_adds(&sb, " | ");
+			sb_adds(&sb, cell.buf);
+			if (row == cmark_node_first_child(t) || i >= ncols)
+				continue;
+			if (!is_errors) {
+				if (ex->role == ROLE_SYMPTOM &&
+				    lexicon_message(cell.buf))
+					add_error(ex, cell.buf, cell.len, line);
+				continue;
+			}
+			switch (kind[i]) {
+			case LEXICON_COL_CODE:
+				table_code(ex, cell.buf, sb_str(&head[i]),
+				    line);
+				break;
+			case LEXICON_COL_MESSAGE:
+				add_error(ex, cell.buf, cell.len, line);
+				break;
+			case LEXICON_COL_DESC:
+				if (!has_msg)
+					add_error(ex, cell.buf, cell.len, line);
+				break;
+			default:
+				break;
+			}
+		}
+		if (sb.buf == NULL || row == cmark_node_first_child(t))
+			continue;
+		str_squeeze(sb.buf);
+		role = ex->role;
+		add_prose(ex, is_errors && role == ROLE_OTHER ? ROLE_SYMPTOM :
+		    role, sb.buf, line);
+	}
+	for (i = 0; i < ncols; i++)
+		sb_release(&head[i]);
+	sb_release(&cell);
+	sb_release(&sb);
+}
+
+/* Keys of an event-log record as Event Viewer copies it. */
+static const char *const event_keys[] = {
+	"event id", "eventid", "event source", "source", "description",
+	"log name", "event type", "type", "level", "date", "time",
+	"category", "task category", "user", "computer", "keywords",
+	"opcode", "logged", "event category", "message"
+};
+
+/* Index in event_keys of the "Key:" that opens line, or -1; *val after. */
+static int
+event_key(const char *line, const char **val)
+{
+	size_t	 i, n;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	for (i = 0; i < sizeof(event_keys) / sizeof(event_keys[0]); i++) {
+		n = strlen(event_keys[i]);
+		if (strncasecmp(line, event_keys[i], n) != 0)
+			continue;
+		line += n;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line != ':')
+			continue;
+		line++;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		*val = line;
+		return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * An event-log record ("Event ID: 1058", "Source: Userenv",
+ * "Description: ...") in a code block or paragraph: the id and the source
+ * become codes, the description an error string.  Returns nonzero when
+ * text was such a record.
+ */
+static int
+event_log(struct ex *ex, const char *text, int line)
+{
+	struct strbuf	 desc = { 0 }, sb = { 0 };
+	const char	*p, *eol, *val;
+	char		*l, *id = NULL, *src = NULL;
+	struct norm_code *codes;
+	size_t		 n, i;
+	int		 k, in_desc = 0, desc_line = line, ln = line;
+
+	for (p = text; *p != '\0'; p = *eol ? eol + 1 : eol, ln++) {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		l = xstrndup(p, (size_t)(eol - p));
+		k = event_key(l, &val);
+		if (k >= 0 && k <= 1 && id == NULL)
+			id = xstrdup(val);
+		else if (k >= 2 && k <= 3 && src == NULL)
+			src = xstrdup(val);
+		if (k == 4 || (k == 19 && desc.len == 0)) {
+			in_desc = 1;
+			desc_line = ln;
+			sb_adds(&desc, val);
+		} else if (k >= 0)
+			in_desc = 0;
+		else if (in_desc && !str_blank(l)) {
+			sb_addc(&desc, ' ');
+			sb_adds(&desc, l);
+		}
+		free(l);
+	}
+	if (id == NULL || strspn(id, "0123456789") == 0) {
+		free(id);
+		free(src);
+		sb_release(&desc);
+		return 0;
+	}
+	sb_addf(&sb, "event %s", id);
+	n = normalize_codes(sb.buf, &codes);
+	for (i = 0; i < n; i++)
+		kb_card_add_code(ex->card, codes[i].code, codes[i].kind, line);
+	normalize_codes_free(codes, n);
+	if (src != NULL && !str_blank(src)) {
+		sb_reset(&sb);
+		sb_addf(&sb, "source:%s", src);
+		str_squeeze(sb.buf);
+		kb_card_add_code(ex->card, sb.buf, CODE_EVENT, line);
+	}
+	if (desc.buf != NULL)
+		add_error(ex, desc.buf, desc.len, desc_line);
+	free(id);
+	free(src);
+	sb_release(&desc);
+	sb_release(&sb);
+	return 1;
 }
 
 /* Plain text of the markdown inside a <dx-alert> element; caller frees. */
@@ -777,7 +1054,7 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 	const char	*title, *anchor;
 	char		*sl = NULL;
 	cmark_node	*b;
-	int		 p, ctx, capped = 0;
+	int		 p, ctx, capped = 0, empty;
 
 	memset(&ex, 0, sizeof(ex));
 	ex.name = name;
@@ -846,6 +1123,9 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 				kb_card_add_section(c, o->v[i].heading, ctx,
 				    o->v[i].line);
 			}
+			/* under a heading that is the error, text is symptom */
+			if (i == k && o->v[k].is_error && o->v[k].role < 0)
+				ctx = ROLE_SYMPTOM;
 			ex.role = ctx;
 			ex.depth = depth[i];
 			for (b = o->v[i].first; b != NULL && b != o->v[i].end;
@@ -854,24 +1134,29 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 				    CMARK_NODE_HEADING)
 					block(&ex, b);
 		}
-		if (card_empty(c) || (k == 0 && c->symptom.len == 0 &&
-		    c->nerrs == 0 && has_cards_below(o))) {
-			finish_card(&ex);
-			kb_card_free(c);
-			continue;
-		}
-		/* a title that is, or quotes, the error message */
+		/*
+		 * A title that is, or quotes, the error message.  Only a
+		 * heading that is the error makes a card of its own; a title
+		 * that merely quotes one does not.
+		 */
+		empty = card_empty(c);
 		memset(&tl, 0, sizeof(tl));
 		tl.line = c->line;
 		sb_adds(&tl.text, title);
 		ex.role = ROLE_SYMPTOM;
-		if (k > 0 && o->v[k].role < 0 && !o->v[k].has_labels &&
-		    lexicon_message(title))
+		if (k > 0 && o->v[k].role < 0 && lexicon_message(title))
 			add_error(&ex, title, strlen(title), c->line);
 		else
 			errors_in_line(&ex, &tl, 0);
 		sb_release(&tl.text);
 		finish_card(&ex);
+		if (o->v[k].is_error)
+			empty = card_empty(c);
+		if (empty || (k == 0 && c->symptom.len == 0 &&
+		    c->nerrs == 0 && has_cards_below(o))) {
+			kb_card_free(c);
+			continue;
+		}
 		kb_doc_add_card(doc, c);
 		ncards++;
 	}

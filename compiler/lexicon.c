@@ -61,6 +61,67 @@ static struct rule labels[] = {
 	  ROLE_PROCEDURE, NULL },
 };
 
+/*
+ * Plain-text paragraph labels ("Cause: ...", "Explanation:", "Action:"):
+ * unlike bold labels they need the colon, since "Cause" alone starts
+ * ordinary sentences.  "Error:" is left out: it usually opens the quoted
+ * message itself.
+ */
+#define TEXT_LABEL_END "\\s*[:\\x{ff1a}]\\s*"
+static struct rule text_labels[] = {
+	{ "^(?:symptoms?|problem|issue|phenomenon|problem description)"
+	  TEXT_LABEL_END, ROLE_SYMPTOM, NULL },
+	{ "^(?:possible causes?|causes?|root cause|reasons?|explanation"
+	  "|why this happens)" TEXT_LABEL_END, ROLE_CAUSE, NULL },
+	{ "^(?:diagnosis|things to check|how to verify)" TEXT_LABEL_END,
+	  ROLE_DIAGNOSIS, NULL },
+	{ "^(?:possible (?:solutions?|resolutions?|fix(?:es)?)|solutions?"
+	  "|resolutions?|workarounds?|(?:user |recommended )?action"
+	  "|fix|procedure|steps to resolve|to resolve this (?:issue|problem))"
+	  TEXT_LABEL_END, ROLE_PROCEDURE, NULL },
+};
+
+/* Sentences that open a paragraph of another role than the section's. */
+static struct rule prose_cues[] = {
+	{ "^(?:as a workaround|to work ?around (?:this|the)|to resolve (?:this|"
+	  "the)|to fix (?:this|the)|to correct (?:this|the)|to avoid this"
+	  "|to solve (?:this|the)|you can work around|to recover from"
+	  "|to troubleshoot (?:this|the))\\b", ROLE_PROCEDURE, NULL },
+	{ "^(?:this (?:issue|problem|behaviou?r|error) (?:occurs|happens"
+	  "|is caused|can occur|may occur)(?: because| when| if| due)"
+	  "|this occurs because|the (?:issue|problem|error) occurs because)"
+	  "\\b", ROLE_CAUSE, NULL },
+};
+
+/*
+ * Column headers of tables of error codes and event ids, tested in this
+ * order: "Error code" is a code column before it is a message column.
+ */
+static struct rule columns[] = {
+	{ "^(?:(?:error|event|status|stop|bug ?check|hresult|win32|nt status"
+	  "|return|exit|result|reason|disconnect(?:ion)? reason)\\s*)?"
+	  "(?:codes?|ids?|numbers?|values?|#)\\s*$"
+	  "|^(?:error|event|hresult|ntstatus|messageid\\b.*|error status"
+	  "|status|constant|symbolic name|code \\(hex\\)|hex)\\s*$",
+	  LEXICON_COL_CODE, NULL },
+	{ "^(?:(?:error|event|status)\\s+)?(?:messages?|strings?|text)\\s*$"
+	  "|^(?:error|event)\\s+(?:message|string|text)s?\\b"
+	  "|^symptoms?\\s*$", LEXICON_COL_MESSAGE, NULL },
+	{ "^(?:description|name|summary)\\s*$", LEXICON_COL_DESC, NULL },
+	{ "^(?:(?:possible |root )?causes?|reasons?|meaning|explanation"
+	  "|details?|why)\\s*$", LEXICON_COL_CAUSE, NULL },
+	{ "^(?:resolutions?|solutions?|(?:user |recommended )?actions?|fix"
+	  "|workarounds?|what to do|recommendations?|mitigation|remedy)\\s*$",
+	  LEXICON_COL_PROC, NULL },
+};
+
+/* Body metadata of Microsoft articles: not part of any symptom. */
+static struct rule metadata = {
+	"^(?:applies to|original kb number|original publish date"
+	"|original product version|app version|kb number|product version"
+	"|original kb)\\s*:", -1, NULL
+};
+
 static struct rule alert = {
 	"^\\s*(?:\\[!(?:note|important|warning|tip|caution)\\]|[?!](?=\\s|$))",
 	-1, NULL
@@ -156,6 +217,37 @@ lexicon_label(const char *label)
 }
 
 int
+lexicon_text_label(const char *text, size_t *skip)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(text_labels) / sizeof(text_labels[0]); i++)
+		if (match(&text_labels[i], text, skip))
+			return text_labels[i].role;
+	return -1;
+}
+
+int
+lexicon_prose_role(const char *text)
+{
+	return first_role(prose_cues, sizeof(prose_cues) /
+	    sizeof(prose_cues[0]), text);
+}
+
+int
+lexicon_table_column(const char *header)
+{
+	return first_role(columns, sizeof(columns) / sizeof(columns[0]),
+	    header);
+}
+
+int
+lexicon_metadata(const char *line)
+{
+	return match(&metadata, line, NULL);
+}
+
+int
 lexicon_alert(const char *text, size_t *skip)
 {
 	return match(&alert, text, skip);
@@ -207,6 +299,10 @@ lexicon_shutdown(void)
 {
 	free_rules(headings, sizeof(headings) / sizeof(headings[0]));
 	free_rules(labels, sizeof(labels) / sizeof(labels[0]));
+	free_rules(text_labels, sizeof(text_labels) / sizeof(text_labels[0]));
+	free_rules(prose_cues, sizeof(prose_cues) / sizeof(prose_cues[0]));
+	free_rules(&metadata, 1);
+	free_rules(columns, sizeof(columns) / sizeof(columns[0]));
 	free_rules(&alert, 1);
 	free_rules(&step_line, 1);
 	free_rules(&alert_word, 1);

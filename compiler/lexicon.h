@@ -14,6 +14,28 @@ int	 lexicon_heading(const char *heading);
 /* Role named by an inline label such as "Possible cause", or -1. */
 int	 lexicon_label(const char *label);
 /*
+ * Role named by a plain-text label that opens text ("Cause: ...",
+ * "Action:"), or -1; *skip is set to the length of the label and colon.
+ */
+int	 lexicon_text_label(const char *text, size_t *skip);
+/*
+ * Role of a paragraph that opens with a cue sentence ("To resolve this
+ * issue, ..." is procedure, "This issue occurs because" cause), or -1.
+ */
+int	 lexicon_prose_role(const char *text);
+/* What a table column holds, from its header. */
+enum lexicon_col {
+	LEXICON_COL_CODE,	/* error code, event id, status */
+	LEXICON_COL_MESSAGE,	/* the message text */
+	LEXICON_COL_DESC,	/* a description: the message if none else */
+	LEXICON_COL_CAUSE,	/* meaning, cause, explanation */
+	LEXICON_COL_PROC	/* resolution, action */
+};
+/* Kind of column (enum lexicon_col) named by a header, or -1. */
+int	 lexicon_table_column(const char *header);
+/* Nonzero for a body metadata line ("Applies to: ..."). */
+int	 lexicon_metadata(const char *line);
+/*
  * Nonzero when text starts with an alert marker: "[!NOTE]" and its kin
  * (any case), or a Tencent callout "?" / "!".  *skip is set to the length
  * of the marker.

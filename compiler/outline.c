@@ -32,6 +32,27 @@ static char	*slug(const char *);
 static char	*unique(struct anchor_seen **, size_t *, size_t *,
 		    const char *, int, int, const char *);
 
+/*
+ * Appends a code span without the markdown escapes some writers put in
+ * it anyway ("SCARD\_E\_NO\_SERVICE", "AWSSupport\-TroubleshootRDP").
+ * Only a backslash before markdown punctuation goes, and never in a
+ * path: "\\server", "C:\Windows" and "..\.." stay as they are.
+ */
+void
+outline_add_code(struct strbuf *sb, const char *s)
+{
+	const char	*start = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && s[1] != '\0' && s[1] != '\\' &&
+		    strchr("_-.*()[]#+!<>`|{}", s[1]) != NULL &&
+		    (s[1] != '.' || ((s == start || s[-1] != '.') &&
+		    s[2] != '.' && s[2] != '\\')))
+			s++;
+		sb_addc(sb, *s);
+	}
+}
+
 void
 outline_text(cmark_node *node, struct strbuf *sb)
 {
@@ -42,10 +63,14 @@ outline_text(cmark_node *node, struct strbuf *sb)
 	    c = cmark_node_next(c)) {
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
 			lit = cmark_node_get_literal(c);
 			if (lit != NULL)
 				sb_adds(sb, lit);
+			break;
+		case CMARK_NODE_CODE:
+			lit = cmark_node_get_literal(c);
+			if (lit != NULL)
+				outline_add_code(sb, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:
 			sb_addc(sb, ' ');
@@ -118,11 +143,14 @@ heading_text(cmark_node *h, struct strbuf *sb, char **id)
 				free(a);
 			continue;
 		}
-		if (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
-		    cmark_node_get_type(c) == CMARK_NODE_CODE) {
+		if (cmark_node_get_type(c) == CMARK_NODE_TEXT) {
 			const char *lit = cmark_node_get_literal(c);
 
 			sb_adds(sb, lit ? lit : "");
+		} else if (cmark_node_get_type(c) == CMARK_NODE_CODE) {
+			const char *lit = cmark_node_get_literal(c);
+
+			outline_add_code(sb, lit ? lit : "");
 		} else if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK)
 			sb_addc(sb, ' ');
 		else {

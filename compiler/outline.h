@@ -24,6 +24,7 @@ struct outline_section {
 	int		 role;		/* enum kb_role, or -1 for a topic */
 	int		 has_labels;	/* body has inline labels (Problem:) */
 	int		 is_card;	/* this section starts a card */
+	int		 is_error;	/* its heading is an error message or code */
 	int		 owner;		/* index of the section owning its card */
 };
 
@@ -40,6 +41,11 @@ int	 outline_build(struct cmark_node *root, const char *name,
 	    struct outline *o);
 void	 outline_release(struct outline *o);
 
+/*
+ * Appends the literal of a code span to sb, without the backslash escapes
+ * writers put in code spans by habit ("SCARD\_E\_NO\_SERVICE").
+ */
+void	 outline_add_code(struct strbuf *sb, const char *lit);
 /*
  * Appends the plain text of node's inline content to sb: emphasis and
  * links reduced to their text, images to their alt text, soft breaks to

@@ -15,7 +15,18 @@
 #include "parse.h"
 #include "util.h"
 
+static int	 is_fence(const char *, const char *);
 static char	*yaml_value(const char *, size_t);
+
+/* Nonzero when the line p..eol is "---" or "...", trailing blanks allowed. */
+static int
+is_fence(const char *p, const char *eol)
+{
+	while (eol > p && (eol[-1] == ' ' || eol[-1] == '\t'))
+		eol--;
+	return eol - p == 3 && (strncmp(p, "---", 3) == 0 ||
+	    strncmp(p, "...", 3) == 0);
+}
 
 /* The scalar after "key:", unquoted; block scalars (>, |) are folded. */
 static char *
@@ -39,15 +50,15 @@ parse_front_matter(char *text, const char *name, struct parse_meta *meta)
 	size_t		 keylen;
 
 	memset(meta, 0, sizeof(*meta));
-	if (strncmp(text, "---\n", 4) != 0)
+	eol = strchr(text, '\n');
+	if (eol == NULL || strncmp(text, "---", 3) != 0 || !is_fence(text, eol))
 		return;
 	/* find the closing line first: unclosed front matter is body text */
-	for (p = text + 4; *p != '\0'; p = eol + 1) {
+	for (p = strchr(text, '\n') + 1; *p != '\0'; p = eol + 1) {
 		eol = strchr(p, '\n');
 		if (eol == NULL)
 			eol = p + strlen(p);
-		if ((eol - p == 3 && strncmp(p, "---", 3) == 0) ||
-		    (eol - p == 3 && strncmp(p, "...", 3) == 0))
+		if (is_fence(p, eol))
 			break;
 		if (*eol == '\0') {
 			msg_report(MSG_WARNING, name, 1, 1, "front matter is "
@@ -59,9 +70,8 @@ parse_front_matter(char *text, const char *name, struct parse_meta *meta)
 		eol = strchr(p, '\n');
 		if (eol == NULL)
 			eol = p + strlen(p);
-		if (p != text && eol - p == 3 &&
-		    (strncmp(p, "---", 3) == 0 || strncmp(p, "...", 3) == 0)) {
-			memset(p, ' ', 3);
+		if (p != text && is_fence(p, eol)) {
+			memset(p, ' ', (size_t)(eol - p));
 			break;
 		}
 		if (folding != NULL && p != text &&
