@@ -26,6 +26,8 @@
 
 /* Fewest words in a quoted or bold phrase taken as an error string. */
 #define ERR_MIN_WORDS	3
+/* A console line this long that ends mid-sentence was wrapped. */
+#define CODE_WRAP_MIN	60
 /* Fewest bytes in an error string: shorter quotes are UI labels. */
 #define ERR_MIN_BYTES	12
 
@@ -64,6 +66,7 @@ static void	 add_error(struct ex *, const char *, size_t, int);
 static void	 add_prose(struct ex *, int, const char *, int);
 static void	 block(struct ex *, cmark_node *);
 static int	 card_empty(const struct kb_card *);
+static void	 code_errors(struct ex *, const char *, const char *, int);
 static int	 context(struct outline *, size_t);
 static void	 directive(struct strbuf *);
 static void	 errors_in_line(struct ex *, struct pline *, int);
@@ -439,6 +442,10 @@ paragraph(struct ex *ex, cmark_node *para)
 		else if (i == 0 && (r = lexicon_prose_role(sb_str(&l->text)))
 		    >= 0 && ex->role != ROLE_NOTE)
 			ex->role = r;
+		else if (ex->role == ROLE_OTHER &&
+		    lexicon_error_cue(sb_str(&l->text)))
+			/* "You receive the following error message:" */
+			ex->role = ROLE_SYMPTOM;
 		if (ex->role == ROLE_SYMPTOM) {
 			errors_in_line(ex, l, cue);
 			cue = lexicon_error_cue(sb_str(&l->text)) &&
@@ -571,7 +578,7 @@ block(struct ex *ex, cmark_node *b)
 	struct strbuf	 sb = { 0 };
 	const char	*lit, *type;
 	cmark_node	*c;
-	char		*t, *line, *eol;
+	char		*t;
 	size_t		 skip = 0;
 	int		 ordered;
 
@@ -632,18 +639,9 @@ block(struct ex *ex, cmark_node *b)
 			break;
 		if (event_log(ex, lit, line_of(ex, b) + 1))
 			;
-		else if (ex->role == ROLE_SYMPTOM) {
-			t = xstrdup(lit);
-			for (line = t; line != NULL && *line != '\0';
-			    line = eol ? eol + 1 : NULL) {
-				eol = strchr(line, '\n');
-				if (eol != NULL)
-					*eol = '\0';
-				add_error(ex, line, strlen(line),
-				    line_of(ex, b));
-			}
-			free(t);
-		}
+		else if (ex->role == ROLE_SYMPTOM)
+			code_errors(ex, lit, cmark_node_get_fence_info(b),
+			    line_of(ex, b) + 1);
 		add_prose(ex, ex->role, lit, line_of(ex, b));
 		break;
 	case CMARK_NODE_HTML_BLOCK:
@@ -788,6 +786,63 @@ table(struct ex *ex, cmark_node *t)
 		sb_release(&head[i]);
 	sb_release(&cell);
 	sb_release(&sb);
+}
+
+/* Fence languages whose blocks are commands or data, never messages. */
+static const char *const code_langs[] = {
+	"powershell", "azurepowershell", "azurecli", "ps", "ps1", "bash",
+	"sh", "json", "xml", "yaml", "yml", "ini", "reg", "registry",
+	"python", "sql", "c", "cpp", "csharp", "cs", "vb", "vbscript", "js",
+	"javascript", "html", "kusto", "batch", "bat", "dos", "cmd"
+};
+
+/*
+ * Error strings in a console or output block of a symptom: one per
+ * message, with lines the terminal wrapped joined back ("... A" /
+ * "password cannot be retrieved").  Blocks of commands or data, by their
+ * fence language, have none.
+ */
+static void
+code_errors(struct ex *ex, const char *lit, const char *info, int line)
+{
+	struct strbuf	 msg = { 0 };
+	const char	*p, *eol;
+	size_t		 i, n, prev = 0;
+	int		 at = line, ln = line;
+
+	if (info != NULL) {
+		n = strcspn(info, " \t{");
+		for (i = 0; i < sizeof(code_langs) / sizeof(code_langs[0]);
+		    i++)
+			if (n == strlen(code_langs[i]) &&
+			    strncasecmp(info, code_langs[i], n) == 0)
+				return;
+	}
+	for (p = lit; *p != '\0'; p = *eol ? eol + 1 : eol, ln++) {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		n = (size_t)(eol - p);
+		while (n > 0 && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (msg.len > 0 && n > 0 && !strchr(".!?:;", msg.buf[msg.len
+		    - 1]) && (islower((unsigned char)*p) ||
+		    prev >= CODE_WRAP_MIN)) {
+			sb_addc(&msg, ' ');
+			sb_add(&msg, p, n);
+			prev = n;
+			continue;
+		}
+		if (msg.len > 0)
+			add_error(ex, msg.buf, msg.len, at);
+		sb_reset(&msg);
+		sb_add(&msg, p, n);
+		prev = n;
+		at = ln;
+	}
+	if (msg.len > 0)
+		add_error(ex, msg.buf, msg.len, at);
+	sb_release(&msg);
 }
 
 /* Keys of an event-log record as Event Viewer copies it. */

@@ -5,8 +5,12 @@
  * worst diagnostic to the exit status.  Also --dump (the cards of one
  * document as JSON) and --check (lint a KB without writing an index).
  */
+/* realpath(3) is XSI */
+#define _XOPEN_SOURCE	700
+
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,7 @@
 #include "classify.h"
 #include "config.h"
 #include "extract.h"
+#include "guard.h"
 #include "lexicon.h"
 #include "msg.h"
 #include "normalize.h"
@@ -38,6 +43,7 @@ static struct kb_doc *compile_doc(const struct walk_entry *,
 		    struct read_text *);
 static void	 check_doc(const struct kb_doc *);
 static void	 on_signal(int);
+static int	 under_cwd(const char *);
 static void	 usage(FILE *, int) __attribute__((noreturn));
 
 static void
@@ -82,6 +88,23 @@ on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * Nonzero when path lies under the current directory.  A document named
+ * alone (kbc --dump FILE) has no KB root; the current directory stands in
+ * for it, so its includes still resolve when run from the KB's top.
+ */
+static int
+under_cwd(const char *path)
+{
+	char	 cwd[PATH_MAX], real[PATH_MAX];
+	size_t	 n;
+
+	if (realpath(".", cwd) == NULL || realpath(path, real) == NULL)
+		return 0;
+	n = strlen(cwd);
+	return strncmp(cwd, real, n) == 0 && (real[n] == '/' || n == 1);
+}
+
 /* Title of a document: front matter, else its first h1, else its id. */
 static char *
 doc_title(struct outline *o, const struct parse_meta *meta, const char *id)
@@ -114,11 +137,18 @@ compile_doc(const struct walk_entry *e, struct read_text *rt)
 
 	if (read_file(e->path, e->path, rt) == -1)
 		return NULL;
+	if (guard_check(rt->text, rt->len, e->path) == -1) {
+		free(rt->text);
+		rt->text = NULL;
+		return NULL;
+	}
 	parse_front_matter(rt->text, e->path, &meta);
 	len = rt->len;
 	if (str_endswith(e->path, ".txt") && !outline_is_markdown(rt->text))
 		md = outline_recover_plain(rt->text, &len);
 	root = parse_markdown(md ? md : rt->text, len);
+	parse_includes(root, e->path, e->is_arg && under_cwd(e->path) ? "." :
+	    e->root);
 	outline_build(root, e->path, &o);
 	classify_outline(&o);
 	title = doc_title(&o, &meta, e->id);

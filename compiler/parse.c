@@ -4,17 +4,40 @@
  * The parser is cmark-gfm, for its GFM pipe tables; no markdown is parsed
  * by hand here.
  */
+/* realpath(3) is XSI */
+#define _XOPEN_SOURCE	700
+
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "msg.h"
 #include "parse.h"
+#include "read.h"
 #include "util.h"
 
+/*
+ * Deepest chain of [!INCLUDE]s followed: Microsoft's own go two deep;
+ * more is a loop the cycle check missed or a mistake worth a warning.
+ */
+#define INCLUDE_DEPTH_MAX	4
+
+/* The files being included, outermost first, to refuse cycles. */
+struct inc_stack {
+	char	*v[INCLUDE_DEPTH_MAX + 2];	/* real paths */
+	int	 n;
+};
+
+static void	 collect(cmark_node *, cmark_node ***, size_t *, size_t *);
+static int	 expand(cmark_node *, const char *, const char *,
+		    struct inc_stack *);
+static char	*include_target(cmark_node *);
 static int	 is_fence(const char *, const char *);
 static char	*yaml_value(const char *, size_t);
 
@@ -158,4 +181,148 @@ parse_free(cmark_node *root)
 {
 	if (root != NULL)
 		cmark_node_free(root);
+}
+
+/*
+ * The path in a paragraph that is only "[!INCLUDE [title](path)]", or
+ * NULL; caller frees.
+ */
+static char *
+include_target(cmark_node *para)
+{
+	cmark_node	*c = cmark_node_first_child(para), *link;
+	const char	*lit, *url;
+
+	if (c == NULL || cmark_node_get_type(c) != CMARK_NODE_TEXT ||
+	    (lit = cmark_node_get_literal(c)) == NULL)
+		return NULL;
+	while (*lit == ' ')
+		lit++;
+	if (strncasecmp(lit, "[!INCLUDE", 9) != 0)
+		return NULL;
+	for (link = cmark_node_next(c); link != NULL;
+	    link = cmark_node_next(link))
+		if (cmark_node_get_type(link) == CMARK_NODE_LINK)
+			break;
+	if (link == NULL || (url = cmark_node_get_url(link)) == NULL ||
+	    *url == '\0')
+		return NULL;
+	return xstrdup(url);
+}
+
+/* Appends to *v every paragraph under node (in any container). */
+static void
+collect(cmark_node *node, cmark_node ***v, size_t *n, size_t *cap)
+{
+	cmark_node	*c;
+
+	for (c = cmark_node_first_child(node); c != NULL;
+	    c = cmark_node_next(c)) {
+		if (cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH) {
+			xgrow((void **)v, cap, *n + 1, sizeof(**v));
+			(*v)[(*n)++] = c;
+		} else if (cmark_node_first_child(c) != NULL &&
+		    cmark_node_get_type(c) != CMARK_NODE_HEADING)
+			collect(c, v, n, cap);
+	}
+}
+
+/*
+ * Replaces the [!INCLUDE] paragraphs under root (from the file path) by
+ * the blocks of the files they name.  Returns the number of problems
+ * reported.
+ */
+static int
+expand(cmark_node *root, const char *path, const char *kbroot,
+    struct inc_stack *st)
+{
+	cmark_node	**v = NULL, *sub, *c, *next;
+	struct read_text rt;
+	struct parse_meta meta;
+	struct strbuf	 want = { 0 };
+	char		 real[PATH_MAX], *target, *slash;
+	size_t		 n = 0, cap = 0, i, rootlen = strlen(kbroot);
+	int		 k, line, bad = 0;
+
+	collect(root, &v, &n, &cap);
+	for (i = 0; i < n; i++) {
+		if ((target = include_target(v[i])) == NULL)
+			continue;
+		line = cmark_node_get_start_line(v[i]);
+		sb_reset(&want);
+		slash = strrchr(path, '/');
+		if (target[0] != '/' && slash != NULL)
+			sb_add(&want, path, (size_t)(slash - path + 1));
+		sb_adds(&want, target);
+		if (realpath(want.buf, real) == NULL) {
+			bad += msg_report(MSG_WARNING, path, line, 1, "cannot "
+			    "include %s: %s", target, strerror(errno)) != 0;
+			goto next;
+		}
+		if (strncmp(real, kbroot, rootlen) != 0 ||
+		    (real[rootlen] != '/' && real[rootlen] != '\0')) {
+			bad += msg_report(MSG_WARNING, path, line, 1, "refusing "
+			    "to include %s: outside the knowledge base",
+			    target) != 0;
+			goto next;
+		}
+		for (k = 0; k < st->n; k++)
+			if (strcmp(st->v[k], real) == 0)
+				break;
+		if (k < st->n) {
+			bad += msg_report(MSG_WARNING, path, line, 1,
+			    "include cycle: %s includes itself", target) != 0;
+			goto next;
+		}
+		if (st->n > INCLUDE_DEPTH_MAX) {
+			bad += msg_report(MSG_WARNING, path, line, 1, "includes "
+			    "nested more than %d deep; %s left out",
+			    INCLUDE_DEPTH_MAX, target) != 0;
+			goto next;
+		}
+		if (read_file(want.buf, want.buf, &rt) == -1) {
+			bad++;
+			goto next;
+		}
+		parse_front_matter(rt.text, want.buf, &meta);
+		parse_meta_release(&meta);
+		sub = parse_markdown(rt.text, rt.len);
+		free(rt.text);
+		st->v[st->n++] = xstrdup(real);
+		bad += expand(sub, want.buf, kbroot, st);
+		free(st->v[--st->n]);
+		for (c = cmark_node_first_child(sub); c != NULL; c = next) {
+			next = cmark_node_next(c);
+			cmark_node_unlink(c);
+			if (!cmark_node_insert_before(v[i], c))
+				cmark_node_free(c);
+		}
+		parse_free(sub);
+next:
+		/* included or not, the directive itself is no content */
+		cmark_node_unlink(v[i]);
+		cmark_node_free(v[i]);
+		free(target);
+	}
+	free(v);
+	sb_release(&want);
+	return bad;
+}
+
+int
+parse_includes(cmark_node *root, const char *path, const char *kbroot)
+{
+	struct inc_stack st = { { 0 }, 0 };
+	char		 realroot[PATH_MAX], real[PATH_MAX];
+	int		 bad;
+
+	if (realpath(kbroot, realroot) == NULL)
+		return msg_report(MSG_WARNING, path, 0, 0, "cannot resolve "
+		    "%s: %s; includes left out", kbroot, strerror(errno)) != 0;
+	if (realpath(path, real) != NULL)
+		st.v[st.n++] = xstrdup(real);
+	bad = expand(root, path, realroot, &st);
+	while (st.n > 0)
+		free(st.v[--st.n]);
+	return bad;
 }

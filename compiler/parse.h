@@ -29,4 +29,15 @@ void	 parse_meta_release(struct parse_meta *meta);
 struct cmark_node *parse_markdown(const char *text, size_t len);
 void	 parse_free(struct cmark_node *root);
 
+/*
+ * Replaces each paragraph of root that reads "[!INCLUDE [title](file)]"
+ * by the blocks of file, resolved relative to path (the including
+ * document) and refused outside the directory kbroot; includes nest.
+ * A missing file, one outside kbroot, a cycle or nesting too deep is a
+ * warning and the paragraph is dropped.  Included blocks keep the line
+ * numbers of their own file.  Returns the number of problems reported.
+ */
+int	 parse_includes(struct cmark_node *root, const char *path,
+	    const char *kbroot);
+
 #endif

@@ -63,6 +63,7 @@ add_entry(struct walk_list *list, const char *path, const char *rel,
 	e->path = xstrdup(path);
 	e->id = doc_id(rel);
 	e->root = xstrdup(root);
+	e->is_arg = 0;
 }
 
 static int
@@ -160,6 +161,7 @@ walk_add(struct walk_list *list, const char *arg)
 	base = base ? base + 1 : arg;
 	root = xstrndup(arg, (size_t)(base - arg));
 	add_entry(list, arg, base, *root ? root : ".");
+	list->v[list->n - 1].is_arg = 1;
 	free(root);
 	return 0;
 }

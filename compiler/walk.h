@@ -11,6 +11,7 @@ struct walk_entry {
 	char	*path;		/* path to open */
 	char	*id;		/* doc id: path under the root, no extension */
 	char	*root;		/* the KB root the id is relative to */
+	int	 is_arg;	/* named on the command line, not found in a DIR */
 };
 
 struct walk_list {
