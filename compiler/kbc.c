@@ -29,6 +29,7 @@
 #include "outline.h"
 #include "parse.h"
 #include "read.h"
+#include "synonyms.h"
 #include "util.h"
 #include "walk.h"
 #include "writer.h"
@@ -272,6 +273,20 @@ main(int argc, char *argv[])
 	if (mode == MODE_BUILD && (w = writer_open(out)) == NULL) {
 		walk_release(&list);
 		return 2;
+	}
+	/* a KB root may ship synonyms (acronyms) for the matcher */
+	for (i = 0; mode == MODE_BUILD && i < (size_t)argc; i++) {
+		struct strbuf syn = { 0 };
+
+		sb_addf(&syn, "%s/%s", argv[i], SYNONYMS_FILE);
+		rc = access(syn.buf, R_OK) == 0 ?
+		    synonyms_load(w, syn.buf) : 0;
+		sb_release(&syn);
+		if (rc == -1) {
+			writer_abort(w);
+			w = NULL;
+			goto out;
+		}
 	}
 	for (i = 0; i < list.n; i++) {
 		doc = compile_doc(&list.v[i], &rt);
