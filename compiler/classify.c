@@ -23,6 +23,38 @@
 #define LABEL_MAX	40
 
 static int	 has_labels(struct outline_section *);
+static void	 implied_procedures(struct outline *, int);
+
+/*
+ * Under parent p, an article that states Symptoms or Cause but has no
+ * Resolution often names its fixes by what they do ("Check the RD
+ * Licensing configuration"): such topic sections after the symptom are
+ * its procedure, not cards without a symptom.
+ */
+static void
+implied_procedures(struct outline *o, int p)
+{
+	size_t	 i;
+	int	 seen = 0;
+
+	for (i = 1; i < o->n; i++) {
+		if (o->v[i].parent != p)
+			continue;
+		if (o->v[i].role == ROLE_PROCEDURE)
+			return;
+	}
+	for (i = 1; i < o->n; i++) {
+		struct outline_section *s = &o->v[i];
+
+		if (s->parent != p)
+			continue;
+		if (s->role == ROLE_SYMPTOM || s->role == ROLE_CAUSE)
+			seen = 1;
+		else if (seen && s->role < 0 && !s->has_labels &&
+		    !classify_error_heading(s->heading))
+			s->role = ROLE_PROCEDURE;
+	}
+}
 
 int
 classify_label(cmark_node *strong, int *colon)
@@ -116,6 +148,8 @@ classify_outline(struct outline *o)
 	}
 	for (i = 0; i < o->n; i++)
 		o->v[i].has_labels = has_labels(&o->v[i]);
+	for (i = 0; i < o->n; i++)
+		implied_procedures(o, (int)i);
 	o->v[0].is_card = 1;
 	for (i = 1; i < o->n; i++) {
 		s = &o->v[i];

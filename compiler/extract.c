@@ -1109,6 +1109,7 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 	const char	*title, *anchor;
 	char		*sl = NULL;
 	cmark_node	*b;
+	size_t		 intro, intro_end;
 	int		 p, ctx, capped = 0, empty;
 
 	memset(&ex, 0, sizeof(ex));
@@ -1155,6 +1156,7 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 		free(sl);
 		sl = NULL;
 		ex.card = c;
+		intro = intro_end = 0;
 		sb_reset(&ex.proc);
 		ex.first_step = 0;
 
@@ -1183,18 +1185,37 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 				ctx = ROLE_SYMPTOM;
 			ex.role = ctx;
 			ex.depth = depth[i];
+			if (i == k)
+				intro = c->other.len;
 			for (b = o->v[i].first; b != NULL && b != o->v[i].end;
 			    b = cmark_node_next(b))
 				if (cmark_node_get_type(b) !=
 				    CMARK_NODE_HEADING)
 					block(&ex, b);
+			if (i == k)
+				intro_end = c->other.len;
+		}
+		/*
+		 * With no symptom stated, the introduction under the document
+		 * title ("Windows no longer supports syskey.exe") describes
+		 * it; a topic card's lead-in ("log in through VNC") does not.
+		 */
+		if (c->symptom.len == 0 && c->nerrs == 0 && intro_end > intro &&
+		    o->v[k].level <= 1 &&
+		    !(k == 0 && has_cards_below(o))) {
+			char	*t = xstrndup(c->other.buf + intro,
+			    intro_end - intro);
+
+			kb_card_add_text(&c->symptom, t);
+			free(t);
 		}
 		/*
 		 * A title that is, or quotes, the error message.  Only a
 		 * heading that is the error makes a card of its own; a title
 		 * that merely quotes one does not.
 		 */
-		empty = card_empty(c);
+		/* procedure prose becomes steps only in finish_card() */
+		empty = card_empty(c) && ex.proc.len == 0;
 		memset(&tl, 0, sizeof(tl));
 		tl.line = c->line;
 		sb_adds(&tl.text, title);

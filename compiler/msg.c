@@ -14,7 +14,7 @@ static enum msg_level	 worst;
 static int		 nwarnings;
 
 static void	 vreport(enum msg_level, const char *, int, int,
-		    const char *, va_list);
+		    const char *, va_list) __attribute__((format(printf, 5, 0)));
 
 static const char *const level_names[] = {
 	"ok", "warning", "error", "error"

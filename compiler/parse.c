@@ -83,11 +83,13 @@ parse_front_matter(char *text, const char *name, struct parse_meta *meta)
 			eol = p + strlen(p);
 		if (is_fence(p, eol))
 			break;
-		if (*eol == '\0') {
-			msg_report(MSG_WARNING, name, 1, 1, "front matter is "
-			    "never closed; read as body text");
-			return;
-		}
+		if (*eol == '\0')
+			break;
+	}
+	if (*p == '\0' || !is_fence(p, eol)) {
+		msg_report(MSG_WARNING, name, 1, 1, "front matter is never "
+		    "closed; read as body text");
+		return;
 	}
 	for (p = text; ; p = eol + 1) {
 		eol = strchr(p, '\n');
