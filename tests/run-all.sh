@@ -16,3 +16,10 @@ cmake --build build-asan -j "$jobs"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j "$jobs" -LE nosan)
+
+# libFuzzer smoke run: 30 s per target, two at a time, then the replay of
+# past findings (RELIABILITY.md section 8).
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Asan -DKB_FUZZ=ON \
+    >/dev/null
+cmake --build build-fuzz -j "$jobs" --target fuzz_card fuzz_normalize
+sh tests/fuzz/smoke.sh build-fuzz "${FUZZ_SECONDS:-30}"
