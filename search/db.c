@@ -77,6 +77,8 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1",
 	[STMT_SYNONYM] = "SELECT expansion FROM " KB_TABLE_SYNONYM
 	    " WHERE term = ?1 ORDER BY rowid LIMIT 1",
+	[STMT_VOCAB] = "SELECT term, doc FROM " KB_TABLE_CARD_VOCAB
+	    " WHERE term >= ?1 AND term < ?2",
 	[STMT_FTS] = "SELECT rowid, -bm25(" KB_TABLE_CARD_FTS ", " W_TITLE
 	    ", " W_SYMPTOM ", " W_ERRORS ", " W_CAUSE ", " W_STEPS "),"
 	    " kb_hits(" KB_TABLE_CARD_FTS ") FROM " KB_TABLE_CARD_FTS

@@ -20,6 +20,8 @@ enum db_stmt {
 	STMT_CODE_CARDS,	/* (code) -> distinct card ids */
 	STMT_TERM_DF,		/* (match) -> number of cards matching */
 	STMT_SYNONYM,		/* (term) -> expansion */
+	STMT_VOCAB,		/* (from, to) -> indexed terms in [from, to),
+				   with the number of cards holding each */
 	STMT_FTS,		/* (match, limit) -> card id, relevance, hits */
 	STMT_CARD,		/* (id) -> title, anchor, symptom, cause, notes,
 				   dup_of, doc path, doc title */

@@ -69,11 +69,26 @@
 #define FIELD_W_MAIN		1.0
 #define FIELD_W_CAUSE		0.7
 #define FIELD_W_STEPS		0.4
+/*
+ * Spelling correction of words absent from the index, against the
+ * index's own terms (card_vocab, porter stems): words this long or
+ * longer; one edit, two from SPELL2_MIN_LEN letters.  A stem shorter
+ * than the word is compared with the word's prefix of its length, when
+ * at most SPELL_SUFFIX letters were stemmed off ("authentcation" and
+ * "authent").  A corrected word counts SPELL_CREDIT of its weight: it
+ * may be a host name that happens to look like a word.
+ */
+#define SPELL_MIN_LEN		4
+#define SPELL2_MIN_LEN		8
+#define SPELL_STEM_MIN		4
+#define SPELL_SUFFIX		4
+#define SPELL_CREDIT		0.8
 
 struct term {
 	const char	*w;		/* the word, borrowed from the toks */
 	size_t		 len;		/* its length */
 	char		*syn;		/* normalized synonym expansion */
+	char		*fix;		/* spelling correction, or NULL */
 	long long	 df;		/* cards containing word or synonym */
 	double		 weight;	/* IDF share in [0,1] */
 	int		 ph;		/* phrase number in the bm25 MATCH */
@@ -101,6 +116,7 @@ static int	 fetch_dup_of(struct query *);
 static double	 field_weight(unsigned);
 static double	 idf_share(const struct query *, long long);
 static int	 lookup_terms(struct query *);
+static int	 spell(struct query *, struct term *);
 static int	 step_done(struct query *, int);
 static int	 term_df_cmp(const void *, const void *);
 static int	 tier_codes(struct query *);
@@ -211,6 +227,86 @@ term_df_cmp(const void *a, const void *b)
 }
 
 /*
+ * A word absent from the index: the closest indexed term among those
+ * starting with its first two letters, or with them swapped, becomes
+ * t->fix, with its card count in t->df.  Letters only: digits are values
+ * and codes, never typing errors.  Returns 0, or -1 (reported).
+ */
+static int
+spell(struct query *q, struct term *t)
+{
+	struct strbuf	 sb = { 0 };
+	sqlite3_stmt	*st;
+	char		 from[3][8], to[3][8];
+	char		*best = NULL;
+	long long	 best_df = 0, df;
+	size_t		 i, vlen, nrange = 1;
+	int		 rc, d, best_d = 99, max, ret = -1;
+
+	if (t->len < SPELL_MIN_LEN || t->len > 64)
+		return 0;
+	for (i = 0; i < t->len; i++)
+		if (t->w[i] < 'a' || t->w[i] > 'z')
+			return 0;
+	max = t->len >= SPELL2_MIN_LEN ? 2 : 1;
+	memcpy(from[0], t->w, 2);
+	from[0][2] = '\0';
+	if (t->w[0] != t->w[1]) {
+		from[1][0] = t->w[1];
+		from[1][1] = t->w[0];
+		from[1][2] = '\0';
+		nrange = 2;
+	}
+	for (i = 0; i < nrange; i++) {
+		memcpy(to[i], from[i], 3);
+		to[i][1]++;
+		st = db_stmt(q->db, STMT_VOCAB);
+		sqlite3_bind_text(st, 1, from[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, to[i], -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *v = (const char *)sqlite3_column_text(st,
+			    0);
+
+			if (v == NULL)
+				continue;
+			vlen = strlen(v);
+			df = sqlite3_column_int64(st, 1);
+			d = score_edits(t->w, t->len, v, vlen, max);
+			if (d < 0 && vlen >= SPELL_STEM_MIN && vlen < t->len &&
+			    t->len - vlen <= SPELL_SUFFIX)
+				d = score_edits(t->w, vlen, v, vlen, 1);
+			if (d < 0 || d > best_d ||
+			    (d == best_d && df <= best_df))
+				continue;
+			free(best);
+			best = xstrdup(v);
+			best_d = d;
+			best_df = df;
+		}
+		if (step_done(q, rc) == -1)
+			goto out;
+	}
+	if (best == NULL) {
+		ret = 0;
+		goto out;
+	}
+	/* the stem must find cards when FTS5 stems it again */
+	add_quoted(&sb, best, strlen(best));
+	if (count_match(q, sb.buf, &df) == -1)
+		goto out;
+	if (df > 0) {
+		t->fix = best;
+		best = NULL;
+		t->df = df;
+	}
+	ret = 0;
+out:
+	free(best);
+	sb_release(&sb);
+	return ret;
+}
+
+/*
  * The informative words of the paste, each with its synonym expansion
  * and document frequency, then sorted rarest first (unknown words, df 0,
  * come first).
@@ -255,6 +351,8 @@ lookup_terms(struct query *q)
 		add_quoted(&sb, t->w, t->len);
 		if (count_match(q, sb.buf, &t->df) == -1)
 			goto out;
+		if (t->df == 0 && spell(q, t) == -1)
+			goto out;
 		st = db_stmt(q->db, STMT_SYNONYM);
 		sqlite3_bind_text(st, 1, t->w, (int)t->len, SQLITE_STATIC);
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -280,6 +378,8 @@ lookup_terms(struct query *q)
 				t->df = df;
 		}
 		t->weight = idf_share(q, t->df);
+		if (t->fix != NULL)
+			t->weight *= SPELL_CREDIT;
 	}
 	qsort(q->t, q->nt, sizeof(*q->t), term_df_cmp);
 	ret = 0;
@@ -555,7 +655,10 @@ tier_fts(struct query *q)
 		denom += t->weight;
 		if (expr.len > 0)
 			sb_adds(&expr, " OR ");
-		add_quoted(&expr, t->w, t->len);
+		if (t->fix != NULL)
+			add_quoted(&expr, t->fix, strlen(t->fix));
+		else
+			add_quoted(&expr, t->w, t->len);
 		t->ph = (int)nphrase++;
 		if (t->syn != NULL) {
 			sb_adds(&expr, " OR ");
@@ -623,6 +726,8 @@ tier_fts(struct query *q)
 				sb_addc(&c->terms, ' ');
 			sb_add(&c->terms, t->w, t->len);
 			sb_addf(&c->why, " %.*s", (int)t->len, t->w);
+			if (t->fix != NULL)
+				sb_addf(&c->why, "(~%s)", t->fix);
 			if (t->ph_syn >= 0 && t->ph_syn < nhits &&
 			    hits[t->ph_syn] != 0)
 				sb_addf(&c->why, "(=%s)", t->syn);
@@ -713,8 +818,10 @@ retrieve_query(struct db *db, const char *text, struct cands *out)
 		goto out;
 	ret = 0;
 out:
-	for (i = 0; i < q.nt; i++)
+	for (i = 0; i < q.nt; i++) {
 		free(q.t[i].syn);
+		free(q.t[i].fix);
+	}
 	free(q.t);
 	score_toks_release(&q.p);
 	free(q.norm);

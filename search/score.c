@@ -75,6 +75,14 @@
 /* The whole short query found as one phrase in a card field. */
 #define PHRASE_WEIGHT	0.5
 #define PHRASE_WORDS	3.0
+/*
+ * Margin: the best card's confidence grows by up to MARGIN_WEIGHT of
+ * itself in proportion to its lead over the runner-up ((c1 - c2) / c1).
+ * A paste from another domain spreads its few shared words evenly over
+ * many cards; a described symptom singles one out.  Multiplicative, so
+ * a weak lone candidate stays weak.
+ */
+#define MARGIN_WEIGHT	0.5
 /* Score (ranking key) weights: tiers in order of trust. */
 #define RANK_W_SIG	4.0
 #define RANK_W_TRI	3.0
@@ -305,6 +313,19 @@ osa_within(const char *a, size_t n, const char *b, size_t m, int max)
 		c = t;
 	}
 	return p[m] <= max;
+}
+
+int
+score_edits(const char *a, size_t n, const char *b, size_t m, int max)
+{
+	int	 d;
+
+	if ((n > m ? n - m : m - n) > (size_t)max)
+		return -1;
+	for (d = 0; d <= max; d++)
+		if (osa_within(a, n, b, m, d))
+			return d;
+	return -1;
 }
 
 /* Nonzero when two different words are one or two typing errors apart. */
@@ -607,6 +628,18 @@ score_finish(struct cands *cs)
 		n++;
 	}
 	cs->n = n;
+
+	c = &cs->v[0];
+	if (c->confidence > 0) {
+		double lead = cs->n > 1 ?
+		    (c->confidence - cs->v[1].confidence) / c->confidence : 1;
+
+		c->confidence *= 1 + MARGIN_WEIGHT * lead;
+		if (c->confidence > 1)
+			c->confidence = 1;
+		sb_addf(&c->why, "margin: lead %.3f over the next card:"
+		    " confidence %.3f\n", lead, c->confidence);
+	}
 }
 
 void
