@@ -86,7 +86,9 @@ static struct rule prose_cues[] = {
 	{ "^(?:as a workaround|to work ?around (?:this|the)|to resolve (?:this|"
 	  "the)|to fix (?:this|the)|to correct (?:this|the)|to avoid this"
 	  "|to solve (?:this|the)|you can work around|to recover from"
-	  "|to troubleshoot (?:this|the))\\b", ROLE_PROCEDURE, NULL },
+	  "|to troubleshoot (?:this|the)|try the following|do the following"
+	  "|follow (?:these|the) steps|perform the following steps)\\b",
+	  ROLE_PROCEDURE, NULL },
 	{ "^(?:this (?:issue|problem|behaviou?r|error) (?:occurs|happens"
 	  "|is caused|can occur|may occur)(?: because| when| if| due)"
 	  "|this occurs because|the (?:issue|problem|error) occurs because)"

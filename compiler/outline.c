@@ -28,6 +28,7 @@ struct anchor_seen {
 
 static char	*html_anchor(const char *);
 static void	 heading_text(cmark_node *, struct strbuf *, char **);
+static char	*para_anchor(cmark_node *);
 static char	*slug(const char *);
 static char	*unique(struct anchor_seen **, size_t *, size_t *,
 		    const char *, int, int, const char *);
@@ -112,6 +113,34 @@ html_anchor(const char *html)
 	if (q == NULL || q == p + 1)
 		return NULL;
 	return xstrndup(p + 1, (size_t)(q - p - 1));
+}
+
+/*
+ * The id of a paragraph that is nothing but "<a id="x"></a>": cmark reads
+ * that line as inline HTML in a paragraph, not as an HTML block, since
+ * the closing tag shares the line.  NULL otherwise; caller frees.
+ */
+static char *
+para_anchor(cmark_node *p)
+{
+	cmark_node	*c;
+	char		*id = NULL;
+
+	if (cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
+		return NULL;
+	for (c = cmark_node_first_child(p); c != NULL; c = cmark_node_next(c)) {
+		if (cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE) {
+			if (id == NULL)
+				id = html_anchor(cmark_node_get_literal(c));
+			continue;
+		}
+		if (cmark_node_get_type(c) == CMARK_NODE_TEXT &&
+		    str_blank(cmark_node_get_literal(c)))
+			continue;
+		free(id);
+		return NULL;
+	}
+	return id;
 }
 
 /*
@@ -255,8 +284,9 @@ outline_build(cmark_node *root, const char *name, struct outline *o)
 
 	for (b = cmark_node_first_child(root); b != NULL;
 	    b = cmark_node_next(b)) {
-		if (cmark_node_get_type(b) == CMARK_NODE_HTML_BLOCK &&
-		    (a = html_anchor(cmark_node_get_literal(b))) != NULL) {
+		if ((cmark_node_get_type(b) == CMARK_NODE_HTML_BLOCK &&
+		    (a = html_anchor(cmark_node_get_literal(b))) != NULL) ||
+		    (a = para_anchor(b)) != NULL) {
 			/* <a id="x"></a> on the line before a heading */
 			free(pending);
 			pending = a;
