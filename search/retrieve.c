@@ -81,7 +81,7 @@
 #define SPELL_MIN_LEN		4
 #define SPELL2_MIN_LEN		8
 #define SPELL_STEM_MIN		4
-#define SPELL_SUFFIX		4
+#define SPELL_SUFFIX		3
 #define SPELL_CREDIT		0.8
 
 struct term {
