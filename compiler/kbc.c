@@ -21,6 +21,7 @@
 #include "card.h"
 #include "classify.h"
 #include "config.h"
+#include "dedup.h"
 #include "extract.h"
 #include "guard.h"
 #include "lexicon.h"
@@ -42,7 +43,9 @@ enum mode {
 
 static struct kb_doc *compile_doc(const struct walk_entry *,
 		    struct read_text *);
-static void	 check_doc(const struct kb_doc *);
+static void	 check_doc(const struct kb_doc *, const char *);
+static void	 check_dup(struct dedup *, const struct kb_doc *,
+		    const char *, char ***, size_t *);
 static void	 on_signal(int);
 static int	 under_cwd(const char *);
 static void	 usage(FILE *, int) __attribute__((noreturn));
@@ -170,9 +173,36 @@ compile_doc(const struct walk_entry *e, struct read_text *rt)
 	return doc;
 }
 
+/*
+ * --check: a document whose steps are nearly those of an earlier one
+ * (the two NLA seed pages) is reported once, on the later document.
+ * names keeps the paths seen so far, indexed by dedup id.
+ */
+static void
+check_dup(struct dedup *d, const struct kb_doc *doc, const char *path,
+    char ***names, size_t *n)
+{
+	struct strbuf	 sb = { 0 };
+	size_t		 i, j;
+	long long	 dup;
+	double		 sim;
+
+	for (i = 0; i < doc->ncards; i++)
+		for (j = 0; j < doc->cards[i]->nsteps; j++)
+			kb_card_add_text(&sb, doc->cards[i]->steps[j].text);
+	*names = xreallocarray(*names, *n + 1, sizeof(**names));
+	(*names)[*n] = xstrdup(path);
+	dup = dedup_add(d, sb_str(&sb), (long long)*n, &sim);
+	(*n)++;
+	if (dup >= 0)
+		msg_report(MSG_WARNING, path, 1, 1, "near-duplicate of %s "
+		    "(%.0f%% of its steps)", (*names)[dup], sim * 100);
+	sb_release(&sb);
+}
+
 /* --check: what makes a card hard to find or to follow. */
 static void
-check_doc(const struct kb_doc *doc)
+check_doc(const struct kb_doc *doc, const char *path)
 {
 	const struct kb_card *c;
 	size_t		 i, j, k;
@@ -181,10 +211,10 @@ check_doc(const struct kb_doc *doc)
 	for (i = 0; i < doc->ncards; i++) {
 		c = doc->cards[i];
 		if (c->symptom.len == 0 && c->nerrs == 0)
-			msg_report(MSG_WARNING, doc->path, c->line, 1,
+			msg_report(MSG_WARNING, path, c->line, 1,
 			    "card '%s' has no symptom", c->title);
 		if (c->nsteps == 0)
-			msg_report(MSG_WARNING, doc->path, c->line, 1,
+			msg_report(MSG_WARNING, path, c->line, 1,
 			    "procedure '%s' has no steps", c->title);
 		for (j = 0; j < c->nlinks; j++) {
 			const char *t = c->links[j].target;
@@ -196,7 +226,7 @@ check_doc(const struct kb_doc *doc)
 				found = strcasecmp(doc->cards[k]->anchor,
 				    t + 1) == 0;
 			if (!found)
-				msg_report(MSG_WARNING, doc->path,
+				msg_report(MSG_WARNING, path,
 				    c->links[j].line, 1, "anchor '%s' does "
 				    "not resolve to a card", t);
 		}
@@ -221,6 +251,9 @@ main(int argc, char *argv[])
 	struct kb_doc	*doc;
 	struct read_text rt;
 	struct strbuf	 json = { 0 };
+	struct dedup	*dd = NULL;
+	char		**names = NULL;
+	size_t		 nnames = 0;
 	const char	*out = "kb.db";
 	enum mode	 mode = MODE_BUILD;
 	size_t		 i, ndocs = 0, ncards = 0;
@@ -304,7 +337,10 @@ main(int argc, char *argv[])
 			sb_reset(&json);
 			break;
 		case MODE_CHECK:
-			check_doc(doc);
+			check_doc(doc, list.v[i].path);
+			if (dd == NULL)
+				dd = dedup_new();
+			check_dup(dd, doc, list.v[i].path, &names, &nnames);
 			break;
 		case MODE_BUILD:
 			if (writer_add_doc(w, doc, rt.hash, rt.size) == -1) {
@@ -325,6 +361,10 @@ main(int argc, char *argv[])
 			    out);
 	}
 out:
+	dedup_free(dd);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	sb_release(&json);
 	walk_release(&list);
 	lexicon_shutdown();

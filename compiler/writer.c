@@ -21,6 +21,7 @@
 
 #include "card.h"
 #include "config.h"
+#include "dedup.h"
 #include "msg.h"
 #include "normalize.h"
 #include "schema.h"
@@ -30,6 +31,7 @@
 enum stmt {
 	STMT_INSERT_DOC,
 	STMT_INSERT_CARD,
+	STMT_SET_DUP,
 	STMT_INSERT_SECTION,
 	STMT_INSERT_ERRSTR,
 	STMT_INSERT_ERR_TRI,
@@ -46,6 +48,7 @@ static const char *const stmt_sql[STMT__MAX] = {
 	" VALUES (?, ?, ?, ?, ?)",
 	"INSERT INTO " KB_TABLE_CARD "(doc_id, ord, anchor, title, symptom,"
 	" cause, diagnosis, notes, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"UPDATE " KB_TABLE_CARD " SET dup_of = ? WHERE id = ?",
 	"INSERT INTO " KB_TABLE_SECTION "(card_id, ord, role, heading, line)"
 	" VALUES (?, ?, ?, ?, ?)",
 	"INSERT INTO " KB_TABLE_ERRSTR "(card_id, text, norm, line)"
@@ -67,6 +70,7 @@ struct writer {
 	sqlite3_stmt	*stmt[STMT__MAX]; /* prepared once */
 	char		*out;		/* final path */
 	char		*tmp;		/* OUT.tmp.<pid> */
+	struct dedup	*dedup;		/* step texts of the cards so far */
 	int		 rc;		/* sticky SQLite error */
 	const char	*failed;	/* what the sticky error was doing */
 };
@@ -230,6 +234,7 @@ writer_add_doc(struct writer *w, const struct kb_doc *doc,
 	const struct kb_card *c;
 	sqlite3_stmt	*st;
 	sqlite3_int64	 doc_id, card_id, err_id;
+	long long	 dup;
 	struct strbuf	 errs = { 0 }, steps = { 0 }, title = { 0 };
 	struct strbuf	 cause = { 0 }, symptom = { 0 }, hex = { 0 };
 	size_t		 i, j;
@@ -261,6 +266,18 @@ writer_add_doc(struct writer *w, const struct kb_doc *doc,
 		sqlite3_bind_int(st, 9, c->line);
 		step(w, STMT_INSERT_CARD, "card");
 		card_id = sqlite3_last_insert_rowid(w->db);
+		/* a near duplicate of an earlier card points at it (dup_of) */
+		sb_reset(&steps);
+		for (j = 0; j < c->nsteps; j++)
+			kb_card_add_text(&steps, c->steps[j].text);
+		if (w->dedup == NULL)
+			w->dedup = dedup_new();
+		dup = dedup_add(w->dedup, sb_str(&steps), card_id, NULL);
+		if (dup > 0) {
+			sqlite3_bind_int64(w->stmt[STMT_SET_DUP], 1, dup);
+			sqlite3_bind_int64(w->stmt[STMT_SET_DUP], 2, card_id);
+			step(w, STMT_SET_DUP, "duplicate card");
+		}
 
 		for (j = 0; j < c->nsections; j++) {
 			st = w->stmt[STMT_INSERT_SECTION];
@@ -479,6 +496,7 @@ writer_abort(struct writer *w)
 		unlink(w->tmp);
 		signal_tmp[0] = '\0';
 	}
+	dedup_free(w->dedup);
 	free(w->tmp);
 	free(w->out);
 	free(w);
