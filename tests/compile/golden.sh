@@ -5,10 +5,13 @@
 # exists, its stderr with NAME.err.  Fixtures under includes/ are only
 # transcluded, never dumped.  KB_UPDATE=1 rewrites the expected files
 # (.err only when the fixture prints a diagnostic).
-# usage: golden.sh KBC STAGE_DIR
+# With EXPECTED_DIR, the expected files live there instead of beside the
+# inputs (for documents of the knowledge base itself).
+# usage: golden.sh KBC STAGE_DIR [EXPECTED_DIR]
 set -u
 kbc=$1
 dir=$2
+expected=${3:-}
 case $kbc in /*) ;; *) kbc=$(pwd)/$kbc ;; esac
 tmp=${TMPDIR:-/tmp}/kbc-golden.$$
 mkdir -p "$tmp" || exit 2
@@ -17,6 +20,10 @@ fail=0 n=0
 for f in "$dir"/*.md "$dir"/*.txt; do
 	[ -f "$f" ] || continue
 	name=${f%.*}
+	if [ -n "$expected" ]; then
+		name=$(basename "$name")
+		name=$expected/$name
+	fi
 	n=$((n + 1))
 	# run from the fixture's directory: ids and include roots are relative
 	(cd "$(dirname "$f")" && "$kbc" --dump "$(basename "$f")") \
