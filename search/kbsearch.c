@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kbsearch: paste an error message, get the procedure card that fixes it.
- * main() parses the options, takes the query from the arguments or stdin,
- * runs retrieve -> score -> render for each query and maps the outcome to
- * the exit status: 0 something matched confidently, 1 nothing did, 2 a
- * usage or internal error.
+ * main() parses the options, takes the query from the arguments or reads
+ * stdin as a log (input -> logscan: one query per distinct error), runs
+ * retrieve -> score for each query, ranks log groups by how confidently
+ * they matched, renders them and maps the outcome to the exit status: 0
+ * something matched confidently, 1 nothing did, 2 a usage or internal
+ * error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +21,7 @@
 #include "config.h"
 #include "db.h"
 #include "input.h"
+#include "logscan.h"
 #include "msg.h"
 #include "normalize.h"
 #include "render.h"
@@ -55,10 +58,21 @@ struct opts {
 	struct render_opts render;	/* output format */
 };
 
+/* A log group and how well it matched, for ranking. */
+struct ranked {
+	const struct logscan_group *g;	/* the group */
+	double		 best;		/* confidence of its best card */
+	int		 confident;	/* best reached SCORE_THRESHOLD */
+};
+
+static int	 by_rank(const void *, const void *);
 static int	 finish(int);
 static void	 help(void);
+static void	 group_query(const struct logscan_group *,
+		    struct input_query *);
+static int	 run_log(struct db *, struct input *, const struct opts *);
 static int	 run_query(struct db *, const struct input_query *,
-		    const struct opts *);
+		    const struct opts *, int, double *);
 static int	 use_color(const struct opts *);
 static int	 usage(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -86,16 +100,18 @@ help(void)
 "                [--no-color] [--] [TEXT...]\n"
 "\n"
 "Find the troubleshooting procedure for an error message.  The TEXT words,\n"
-"joined by spaces, are one query; without TEXT, standard input is read\n"
-"(up to 64 KiB) as one pasted message or log chunk.\n"
+"joined by spaces, are one query.  Without TEXT, standard input is read as\n"
+"a log (journal, Event Viewer export, console output, a pasted dialog):\n"
+"each distinct error is matched once, counted, and shown with its first\n"
+"line, the best-matched first, then a summary line.\n"
 "\n"
 "options:\n"
 "  --db FILE      search the index FILE built by kbc (default: $KBSEARCH_DB,\n"
 "                 else the knowledge base built into this program)\n"
-"  -n, --limit N  show at most N results (default 3)\n"
+"  -n, --limit N  show at most N results per query or error (default 3)\n"
 "  --all          also show results below the confidence threshold\n"
 "                 (and up to 100 of them unless -n is given)\n"
-"  --json         write JSON Lines, one object per query:\n"
+"  --json         write JSON Lines, one object per query or error group:\n"
 "                 {\"query\",\"line\",\"count\",\"results\":[{\"rank\",\"score\",\n"
 "                 \"confidence\",\"doc\",\"anchor\",\"title\",\"matched\",\"cause\",\n"
 "                 \"steps\"}]}; steps are strings numbered \"1.\", \"1.1.\"...\n"
@@ -146,11 +162,13 @@ use_color(const struct opts *o)
 }
 
 /*
- * Matches one query and writes its results.  Returns EXIT_MATCH,
- * EXIT_NOMATCH or EXIT_TROUBLE.
+ * Matches one query; when show is set, writes its results.  Stores the
+ * confidence of the best card in *best when best is not NULL.  Returns
+ * EXIT_MATCH, EXIT_NOMATCH or EXIT_TROUBLE.
  */
 static int
-run_query(struct db *db, const struct input_query *q, const struct opts *o)
+run_query(struct db *db, const struct input_query *q, const struct opts *o,
+    int show, double *best)
 {
 	struct cands	 cands = { 0 };
 	struct card_view *views = NULL;
@@ -161,9 +179,16 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o)
 	rc = retrieve_query(db, q->text, &cands);
 	if (rc == -1)
 		goto out;
-	if (rc == 1)
+	if (rc == 1 && !o->render.groups)
 		msg_error("no searchable words in the query");
 	score_finish(&cands);
+	if (best != NULL)
+		*best = cands.n > 0 ? cands.v[0].confidence : 0.0;
+	if (!show) {
+		ret = cands.n > 0 && cands.v[0].confidence >=
+		    SCORE_THRESHOLD ? EXIT_MATCH : EXIT_NOMATCH;
+		goto out;
+	}
 	views = xcalloc(cands.n ? cands.n : 1, sizeof(*views));
 	items = xcalloc(cands.n ? cands.n : 1, sizeof(*items));
 	for (i = 0; i < cands.n && n < (size_t)o->limit; i++) {
@@ -177,7 +202,7 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o)
 		items[n].card = &views[n];
 		n++;
 	}
-	if (rc == 0 && !confident && !o->render.json) {
+	if (rc == 0 && !confident && !o->render.json && !o->render.groups) {
 		if (cands.n > 0 && !o->all)
 			msg_error("no confident match (best %.2f, below %.2f;"
 			    " --all shows it)", cands.v[0].confidence,
@@ -193,6 +218,102 @@ out:
 	free(views);
 	free(items);
 	score_cands_release(&cands);
+	return ret;
+}
+
+/* The query of a log group: its first occurrence, shown masked. */
+static void
+group_query(const struct logscan_group *g, struct input_query *q)
+{
+	q->text = g->text;
+	q->query = g->sig;
+	q->line = g->line;
+	q->count = g->count;
+}
+
+/*
+ * Ranking of log groups: confidently matched first, then by confidence,
+ * then by count, then by first line (ties stay in log order).
+ */
+static int
+by_rank(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->confident != y->confident)
+		return y->confident - x->confident;
+	if (x->best != y->best)
+		return y->best > x->best ? 1 : -1;
+	if (x->g->count != y->g->count)
+		return y->g->count > x->g->count ? 1 : -1;
+	return (x->g->line > y->g->line) - (x->g->line < y->g->line);
+}
+
+/*
+ * Reads stdin as a log, matches each distinct error once, then writes the
+ * groups best-matched first and (text) a summary line.  Only the ranking
+ * is kept between the two passes, so memory does not grow with results.
+ * Returns EXIT_MATCH, EXIT_NOMATCH or EXIT_TROUBLE.
+ */
+static int
+run_log(struct db *db, struct input *in, const struct opts *o)
+{
+	struct logscan	*ls = logscan_new();
+	struct ranked	*rank = NULL;
+	struct input_query q;
+	const struct logscan_group *g, *whole;
+	const char	*s;
+	size_t		 len, i, n, matched = 0;
+	long		 lineno;
+	int		 rc, ret = EXIT_TROUBLE;
+
+	while ((rc = input_line(in, &s, &len, &lineno)) == 1)
+		logscan_line(ls, s, len, lineno);
+	if (rc == -1)
+		goto out;
+	logscan_finish(ls);
+	g = logscan_groups(ls, &n);
+	rank = xcalloc(n + 1, sizeof(*rank));
+	for (i = 0; i < n; i++) {
+		group_query(&g[i], &q);
+		rank[i].g = &g[i];
+		if ((rc = run_query(db, &q, o, 0, &rank[i].best)) ==
+		    EXIT_TROUBLE)
+			goto out;
+		rank[i].confident = rc == EXIT_MATCH;
+		matched += rank[i].confident;
+	}
+	/* a short paste with no matched error line: the whole of it */
+	if (matched == 0 && (whole = logscan_paste(ls)) != NULL) {
+		group_query(whole, &q);
+		rank[n].g = whole;
+		if ((rc = run_query(db, &q, o, 0, &rank[n].best)) ==
+		    EXIT_TROUBLE)
+			goto out;
+		if (rc == EXIT_MATCH) {
+			rank[n++].confident = 1;
+			matched++;
+		}
+	}
+	qsort(rank, n, sizeof(*rank), by_rank);
+	for (i = 0; i < n; i++) {
+		group_query(rank[i].g, &q);
+		if (rank[i].confident || o->all) {
+			if (run_query(db, &q, o, 1, NULL) == EXIT_TROUBLE)
+				goto out;
+		} else
+			render_query(&q, NULL, 0, &o->render);
+		/* stop early when nobody reads the results any more */
+		if (fflush(stdout) == EOF) {
+			write_errno = errno;
+			break;
+		}
+	}
+	render_summary(n, matched, logscan_more(ls), &o->render);
+	ret = matched > 0 ? EXIT_MATCH : EXIT_NOMATCH;
+out:
+	free(rank);
+	logscan_free(ls);
 	return ret;
 }
 
@@ -228,7 +349,7 @@ main(int argc, char *argv[])
 	struct db	*db = NULL;
 	struct input_query q;
 	char		*end;
-	int		 ch, rc, status = EXIT_NOMATCH;
+	int		 ch, status = EXIT_NOMATCH;
 
 	memset(&o, 0, sizeof(o));
 	o.limit = KB_LIMIT_DEFAULT;
@@ -289,29 +410,19 @@ main(int argc, char *argv[])
 		in = input_args(argc, argv);
 	else if (isatty(STDIN_FILENO))
 		return usage("no TEXT and standard input is a terminal");
-	else
+	else {
 		in = input_stream(stdin);
+		o.render.groups = 1;
+	}
 
 	if ((db = db_open(o.db)) == NULL) {
 		status = EXIT_TROUBLE;
 		goto out;
 	}
-	while ((rc = input_next(in, &q)) == 1) {
-		rc = run_query(db, &q, &o);
-		if (rc == EXIT_TROUBLE) {
-			status = EXIT_TROUBLE;
-			break;
-		}
-		if (rc == EXIT_MATCH)
-			status = EXIT_MATCH;
-		/* stop early when nobody reads the results any more */
-		if (fflush(stdout) == EOF) {
-			write_errno = errno;
-			break;
-		}
-	}
-	if (rc == -1)
-		status = EXIT_TROUBLE;
+	if (o.render.groups)
+		status = run_log(db, in, &o);
+	else if (input_next(in, &q) == 1)
+		status = run_query(db, &q, &o, 1, NULL);
 out:
 	db_close(db);
 	input_free(in);

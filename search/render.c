@@ -19,6 +19,8 @@
 
 /* Step nesting kept in numbers; deeper steps number as this depth. */
 #define STEP_DEPTH_MAX	8
+/* Bytes of a group's first line shown in its text header. */
+#define GROUP_TITLE_MAX	120
 /* Indent of a result's fields, and per step level, in columns. */
 #define INDENT		"   "
 
@@ -41,6 +43,8 @@ struct numbering {
 static size_t	 bidi_len(const unsigned char *);
 static void	 json_put(struct strbuf *, const char *);
 static void	 number_step(struct numbering *, int, struct strbuf *);
+static void	 render_header(const struct input_query *,
+		    const struct render_opts *);
 static void	 render_json(const struct input_query *,
 		    const struct render_item *, size_t,
 		    const struct render_opts *);
@@ -271,7 +275,7 @@ render_json(const struct input_query *q, const struct render_item *items,
 	const char	*line, *end;
 
 	sb_adds(&sb, "{\"query\":");
-	json_put(&sb, q->text);
+	json_put(&sb, q->query);
 	if (q->line > 0)
 		sb_addf(&sb, ",\"line\":%ld", q->line);
 	else
@@ -335,12 +339,57 @@ render_json(const struct input_query *q, const struct render_item *items,
 	sb_release(&step);
 }
 
+/* Group header: "3x from line 12: <first line of the message>". */
+static void
+render_header(const struct input_query *q, const struct render_opts *o)
+{
+	struct strbuf	 sb = { 0 };
+	const char	*nl = strchr(q->text, '\n');
+	size_t		 len = nl != NULL ? (size_t)(nl - q->text) :
+			    strlen(q->text);
+
+	sb_add(&sb, q->text, len);
+	sb.buf[utf8_prefix(sb.buf, GROUP_TITLE_MAX)] = '\0';
+	if (o->color)
+		fputs(C_BOLD, stdout);
+	printf("== %ldx from line %ld: ", q->count, q->line);
+	text_put(sb.buf, "");
+	if (nl != NULL || len > GROUP_TITLE_MAX)
+		fputs(" ...", stdout);
+	if (o->color)
+		fputs(C_OFF, stdout);
+	putchar('\n');
+	sb_release(&sb);
+}
+
 void
 render_query(const struct input_query *q, const struct render_item *items,
     size_t n, const struct render_opts *o)
 {
-	if (o->json)
+	if (o->json) {
 		render_json(q, items, n, o);
-	else
-		render_text(items, n, o);
+		return;
+	}
+	if (o->groups) {
+		render_header(q, o);
+		if (n == 0)
+			puts(INDENT "no confident match");
+	}
+	render_text(items, n, o);
+	if (o->groups)
+		putchar('\n');
+}
+
+void
+render_summary(size_t groups, size_t matched, unsigned long more,
+    const struct render_opts *o)
+{
+	if (o->json)
+		return;
+	printf("%zu distinct error%s, %zu matched", groups,
+	    groups == 1 ? "" : "s", matched);
+	if (more > 0)
+		printf("; %lu more distinct error%s not shown", more,
+		    more == 1 ? "" : "s");
+	putchar('\n');
 }

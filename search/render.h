@@ -17,6 +17,7 @@ struct render_opts {
 	int	 json;		/* JSON Lines instead of text */
 	int	 color;		/* ANSI colour in text output */
 	int	 explain;	/* add the evidence behind each result */
+	int	 groups;	/* stdin: a header per error group, summary */
 };
 
 /* One result: a ranked candidate and its loaded card. */
@@ -25,9 +26,19 @@ struct render_item {
 	const struct card_view	*card;	/* what to show */
 };
 
-/* Writes the n results of query q (n may be 0). */
+/*
+ * Writes the n results of query q (n may be 0); for a log group, text
+ * output first shows its count and first line.
+ */
 void	 render_query(const struct input_query *q,
 	    const struct render_item *items, size_t n,
+	    const struct render_opts *o);
+
+/*
+ * Text output only: the summary line after the groups of a log, "3
+ * distinct errors, 2 matched", and how many were not held.
+ */
+void	 render_summary(size_t groups, size_t matched, unsigned long more,
 	    const struct render_opts *o);
 
 #endif
