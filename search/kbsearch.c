@@ -310,6 +310,10 @@ run_log(struct db *db, struct input *in, const struct opts *o)
 		}
 	}
 	render_summary(n, matched, logscan_more(ls), &o->render);
+	/* JSON Lines has no summary line: say it where people look */
+	if (o->render.json && logscan_more(ls) > 0)
+		msg_warn("%lu more distinct errors not shown (at most %d are"
+		    " held)", logscan_more(ls), KB_GROUPS_MAX);
 	ret = matched > 0 ? EXIT_MATCH : EXIT_NOMATCH;
 out:
 	free(rank);

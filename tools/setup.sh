@@ -4,7 +4,8 @@
 # and only those that are missing: apt-get as root, else through sudo.
 set -eu
 pkgs="cmake make gcc pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
-libsqlite3-dev sqlite3 libpcre2-dev python3 zstd dpkg-dev man-db groff-base"
+libsqlite3-dev sqlite3 libpcre2-dev python3 zstd dpkg-dev man-db groff-base
+time"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
