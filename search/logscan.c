@@ -468,11 +468,12 @@ flush_rec(struct logscan *ls)
 {
 	struct rec	*r = &ls->rec;
 	struct strbuf	 sb = { 0 };
-	char		*lv = xstrdup(sb_str(&r->level)), *p;
+	char		*lv, *p;
 	int		 bad;
 
 	if (!r->active)
 		return;
+	lv = xstrdup(sb_str(&r->level));
 	for (p = lv; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
 	/* "Audit Failure" is a keyword, not a level, but as telling */
