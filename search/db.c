@@ -10,9 +10,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -110,13 +112,31 @@ fail(struct db *db, const char *what, int rc)
 		    name);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return msg_error("%s: index is locked by another process;"
-		    " try again when kbc has finished", name);
+		return msg_error("%s: index is locked by another process"
+		    " (waited %d ms); try again when it has finished", name,
+		    KB_BUSY_TIMEOUT_MS);
 	case SQLITE_READONLY:
+		/*
+		 * kbc never leaves a journal (it builds a temporary file in
+		 * memory-journal mode), so a hot one is another program's
+		 * unfinished write, which a read-only connection cannot undo.
+		 */
+		if (rc == SQLITE_READONLY_ROLLBACK)
+			return msg_error("%s: unfinished write by another"
+			    " program (%s-journal); remove that file and"
+			    " rebuild with kbc", name, name);
+		return msg_error("%s: %s: %s (changed by another program?);"
+		    " rebuild with kbc", name, what, sqlite3_errmsg(db->sql));
+	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
-		/* a hot journal beside a read-only connection */
-		return msg_error("%s: %s: %s; rebuild with kbc", name, what,
-		    sqlite3_errmsg(db->sql));
+		/* SQLite's text alone does not say which system call failed */
+		if (db->sql != NULL && sqlite3_system_errno(db->sql) != 0)
+			return msg_error("%s: %s: %s (%s)", name, what,
+			    sqlite3_errmsg(db->sql),
+			    strerror(sqlite3_system_errno(db->sql)));
+		return msg_error("%s: %s: %s", name, what,
+		    db->sql != NULL ? sqlite3_errmsg(db->sql) :
+		    sqlite3_errstr(rc));
 	default:
 		return msg_error("%s: %s: %s", name, what,
 		    db->sql != NULL ? sqlite3_errmsg(db->sql) :
@@ -130,15 +150,26 @@ db_fail(struct db *db)
 	return fail(db, "cannot read index", sqlite3_errcode(db->sql));
 }
 
-/* stat(2) first: SQLite opens directories and empty files "fine". */
+/*
+ * open(2) and fstat(2) first: SQLite opens directories and empty files
+ * "fine", and says only "unable to open database file" when it cannot.
+ */
 static int
 check_file(const char *path)
 {
 	struct stat	 st;
+	int		 fd, saved;
 
-	if (stat(path, &st) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return msg_error("cannot open index %s: %s", path,
 		    strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		return msg_error("cannot open index %s: %s", path,
+		    strerror(saved));
+	}
+	close(fd);
 	if (S_ISDIR(st.st_mode))
 		return msg_error("%s: is a directory, not a kbsearch index",
 		    path);
