@@ -4,6 +4,8 @@
 # build tree: large inputs are never committed).  usage: mkcorpus.sh DIR SEEDS
 set -eu
 d=$1 seeds=$2
+# X5 leaves a read-only directory behind: make it removable first
+chmod -R u+w "$d" 2>/dev/null || :
 rm -rf "$d"
 mkdir -p "$d/docs" "$d/db" "$d/out"
 cd "$d"
@@ -56,3 +58,100 @@ ln -s T1-loop.md docs/T1-loop.md
 echo "just some text, not a database" >db/text.db
 mkdir db/dir.db
 sqlite3 db/foreign.db "CREATE TABLE t(x); INSERT INTO t VALUES(1);"
+
+# X2-X5 need a real index: the rows call ./mkdb NAME, which derives
+# db/NAME.db (or ro/kb.db) from db/good.db, built from the seed page with
+# $KBC when first needed ($OLD is rewritten by the kbc rows).
+cat >mkdb <<'EOF'
+#!/bin/sh
+# usage: mkdb NAME: makes db/NAME.db from db/good.db
+set -eu
+good=db/good.db
+[ -s "$good" ] || "$KBC" -q -o "$good" lf/page.md
+o=db/$1.db
+rm -f "$o" "$o-journal"
+v=$(sqlite3 "$good" 'PRAGMA user_version')
+case $1 in
+t100)	head -c 100 "$good" >"$o" ;;
+thalf)	head -c $(($(wc -c <"$good") / 2)) "$good" >"$o" ;;
+smash*)	# 40 random bytes on every page (past the 100-byte file header)
+	python3 - "$good" "$o" "${1#smash}" <<'PY'
+import random, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+r = random.Random(int(sys.argv[3]))
+for p in range(0, len(d), 4096):
+    at = r.randrange(p + (100 if p == 0 else 0), p + 4096 - 40)
+    d[at:at + 40] = bytes(r.randrange(256) for _ in range(40))
+open(sys.argv[2], 'wb').write(d)
+PY
+	;;
+vminus)	cp "$good" "$o"; sqlite3 "$o" "PRAGMA user_version=$((v - 1))" ;;
+vplus)	cp "$good" "$o"; sqlite3 "$o" "PRAGMA user_version=$((v + 1))" ;;
+hot)	# another program's write killed mid-transaction: a hot journal
+	cp "$good" "$o"
+	python3 - "$o" <<'PY'
+import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute('PRAGMA cache_size=1')
+c.execute('BEGIN')
+c.execute("UPDATE card SET title = title || 'x'")
+c.execute("UPDATE step SET text = text || 'x'")
+os._exit(0)
+PY
+	test -s "$o-journal" ;;
+ro)	chmod -R u+w ro 2>/dev/null || :
+	rm -rf ro
+	mkdir ro
+	cp "$good" ro/kb.db
+	chmod 555 ro ;;
+*)	cp "$good" "$o" ;;
+esac
+EOF
+# usage: asnobody CMD...: runs CMD without root's power to ignore modes
+cat >asnobody <<'EOF'
+#!/bin/sh
+if [ "$(id -u)" -eq 0 ]; then
+	exec setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+fi
+exec "$@"
+EOF
+# usage: lockwith DB CMD...: runs CMD while a sqlite3 process holds
+# BEGIN EXCLUSIVE on DB; exits with CMD's status
+cat >lockwith <<'EOF'
+#!/bin/sh
+db=$1
+shift
+rm -f "$db.fifo" "$db.ready"
+mkfifo "$db.fifo"
+sqlite3 "$db" <"$db.fifo" >"$db.ready" &
+pid=$!
+exec 3>"$db.fifo"
+printf "BEGIN EXCLUSIVE;\nSELECT 'locked';\n" >&3
+i=0
+until grep -q locked "$db.ready" 2>/dev/null; do
+	i=$((i + 1))
+	[ "$i" -lt 200 ] || { echo "lockwith: no lock" >&2; exit 99; }
+	sleep 0.05
+done
+"$@"
+rc=$?
+exec 3>&-
+wait "$pid"
+rm -f "$db.fifo" "$db.ready"
+exit "$rc"
+EOF
+# usage: damaged CMD...: CMD must exit 0 or 1, or 2 saying the index is
+# damaged; never a signal, a sanitizer report or another error
+cat >damaged <<'EOF'
+#!/bin/sh
+"$@" >/dev/null 2>damaged.err
+rc=$?
+cat damaged.err >&2
+case $rc in
+0|1)	exit 0 ;;
+2)	grep -q 'index is damaged; rebuild with kbc' damaged.err && exit 0 ;;
+esac
+echo "damaged: exit $rc: $*" >&2
+exit 1
+EOF
+chmod +x mkdb asnobody lockwith damaged
