@@ -44,6 +44,16 @@
 #define KB_TRI_UNKNOWN		8
 /* Distinct trigrams in one expression: about 20 words of 10 letters. */
 #define KB_TRI_GRAMS_MAX	200
+/*
+ * Phrase lookup of error strings: runs of KB_CHUNK_WORDS consecutive
+ * words of the paste, each a quoted trigram phrase, so a long fragment
+ * of common words ("the remote computer requires network level
+ * authentication") still finds the error string it was cut from, which
+ * the rare-word trigrams miss.  The KB_CHUNKS_MAX runs richest in
+ * informative words are OR-ed.
+ */
+#define KB_CHUNK_WORDS		3
+#define KB_CHUNKS_MAX		24
 /* Lines of a paste looked up one by one as exact error strings. */
 #define KB_SIG_LINES_MAX	2000
 /* Words of a paste used for alignment (64 KiB of text is ~12,000). */
@@ -105,11 +115,20 @@ struct query {
 	struct term	*t;		/* informative words, at most _MAX */
 	size_t		 nt;
 	long long	 ncards;	/* cards in the index */
+	long long	*tried;		/* errstr ids already aligned */
+	size_t		 ntried, captried;
+};
+
+struct chunk {
+	size_t		 at;		/* first word in q->p */
+	size_t		 len;		/* bytes of text from there */
+	double		 w;		/* informative weight */
 };
 
 static void	 add_quoted(struct strbuf *, const char *, size_t);
 static char	*column_dup(sqlite3_stmt *, int);
 static int	 contains_words(const char *, const char *);
+static int	 chunk_cmp(const void *, const void *);
 static int	 count_match(struct query *, const char *, long long *);
 static size_t	 count_words(const char *);
 static int	 fetch_dup_of(struct query *);
@@ -120,10 +139,12 @@ static int	 spell(struct query *, struct term *);
 static int	 step_done(struct query *, int);
 static int	 term_df_cmp(const void *, const void *);
 static int	 tier_codes(struct query *);
+static int	 tier_chunks(struct query *);
 static int	 tier_fts(struct query *);
 static int	 tier_sig(struct query *);
 static int	 tier_tri(struct query *);
 static int	 try_errstr(struct query *, long long);
+static double	 word_weight(const struct query *, size_t);
 
 /* FTS5 string: double quotes, inner quotes doubled; anything else is data. */
 static void
@@ -493,8 +514,15 @@ try_errstr(struct query *q, long long id)
 	struct cand	*c;
 	const char	*text, *norm;
 	double		 v;
+	size_t		 i;
 	int		 rc;
 
+	for (i = 0; i < q->ntried; i++)
+		if (q->tried[i] == id)
+			return 0;
+	xgrow((void **)&q->tried, &q->captried, q->ntried + 1,
+	    sizeof(*q->tried));
+	q->tried[q->ntried++] = id;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return step_done(q, rc);
@@ -604,6 +632,102 @@ tier_tri(struct query *q)
 out:
 	for (j = 0; j < ngrams; j++)
 		free(grams[j]);
+	free(ids);
+	sb_release(&expr);
+	return ret;
+}
+
+/* IDF share of word i of the paste, 0 for stopwords and values. */
+static double
+word_weight(const struct query *q, size_t i)
+{
+	size_t	 k;
+
+	if (q->p.kind[i] != TOK_WORD)
+		return 0;
+	for (k = 0; k < q->nt; k++)
+		if (q->t[k].len == q->p.len[i] &&
+		    memcmp(q->t[k].w, q->p.w[i], q->p.len[i]) == 0)
+			return q->t[k].weight;
+	return 0;
+}
+
+/* Heaviest chunk first; ties in paste order. */
+static int
+chunk_cmp(const void *a, const void *b)
+{
+	const struct chunk *x = a, *y = b;
+
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/*
+ * Tier 3 by phrase: runs of consecutive words of the paste, without
+ * placeholders and with at least two informative words, as quoted
+ * trigram phrases; error strings containing one are aligned like the
+ * other trigram hits.
+ */
+static int
+tier_chunks(struct query *q)
+{
+	struct strbuf	 expr = { 0 };
+	struct chunk	*ch = NULL;
+	sqlite3_stmt	*st;
+	long long	*ids = NULL;
+	size_t		 i, j, nch = 0, capch = 0, n = 0, cap = 0, nw;
+	int		 rc, ret = -1;
+
+	for (i = 0; i + KB_CHUNK_WORDS <= q->p.n; i++) {
+		struct chunk c = { i, 0, 0 };
+
+		for (j = i, nw = 0; j < i + KB_CHUNK_WORDS; j++) {
+			if (q->p.kind[j] == TOK_PLACE)
+				break;
+			nw += q->p.kind[j] == TOK_WORD;
+			c.w += word_weight(q, j);
+		}
+		if (j < i + KB_CHUNK_WORDS || nw < 2 || c.w <= 0)
+			continue;
+		/* words lie in one buffer: the run is their span */
+		c.len = (size_t)(q->p.w[j - 1] + q->p.len[j - 1] - q->p.w[i]);
+		xgrow((void **)&ch, &capch, nch + 1, sizeof(*ch));
+		ch[nch++] = c;
+	}
+	if (nch == 0) {
+		ret = 0;
+		goto out;
+	}
+	qsort(ch, nch, sizeof(*ch), chunk_cmp);
+	for (i = 0; i < nch && i < KB_CHUNKS_MAX; i++) {
+		struct strbuf words = { 0 };
+
+		for (j = ch[i].at; j < ch[i].at + KB_CHUNK_WORDS; j++) {
+			if (j > ch[i].at)
+				sb_addc(&words, ' ');
+			sb_add(&words, q->p.w[j], q->p.len[j]);
+		}
+		if (i > 0)
+			sb_adds(&expr, " OR ");
+		add_quoted(&expr, words.buf, words.len);
+		sb_release(&words);
+	}
+	st = db_stmt(q->db, STMT_TRI);
+	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, KB_TRI_CANDIDATES);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (step_done(q, rc) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (try_errstr(q, ids[i]) == -1)
+			goto out;
+	ret = 0;
+out:
+	free(ch);
 	free(ids);
 	sb_release(&expr);
 	return ret;
@@ -813,7 +937,8 @@ retrieve_query(struct db *db, const char *text, struct cands *out)
 		goto out;
 	}
 	if (tier_sig(&q) == -1 || tier_codes(&q) == -1 ||
-	    tier_tri(&q) == -1 || tier_fts(&q) == -1 ||
+	    tier_tri(&q) == -1 || tier_chunks(&q) == -1 ||
+	    tier_fts(&q) == -1 ||
 	    fetch_dup_of(&q) == -1)
 		goto out;
 	ret = 0;
@@ -823,6 +948,7 @@ out:
 		free(q.t[i].fix);
 	}
 	free(q.t);
+	free(q.tried);
 	score_toks_release(&q.p);
 	free(q.norm);
 	free(q.clean);
