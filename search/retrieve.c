@@ -121,20 +121,26 @@ struct query {
 
 struct chunk {
 	size_t		 at;		/* first word in q->p */
-	size_t		 len;		/* bytes of text from there */
 	double		 w;		/* informative weight */
+	int		 ph;		/* phrase number in the bm25 MATCH */
 };
 
+static void	 add_chunk(struct strbuf *, const struct query *,
+		    const struct chunk *);
 static void	 add_quoted(struct strbuf *, const char *, size_t);
 static char	*column_dup(sqlite3_stmt *, int);
 static int	 contains_words(const char *, const char *);
 static int	 chunk_cmp(const void *, const void *);
+static void	 chunk_phrases(const struct query *, struct cand *,
+		    const struct chunk *, size_t, const unsigned char *, int,
+		    double *, double);
 static int	 count_match(struct query *, const char *, long long *);
 static size_t	 count_words(const char *);
 static int	 fetch_dup_of(struct query *);
 static double	 field_weight(unsigned);
 static double	 idf_share(const struct query *, long long);
 static int	 lookup_terms(struct query *);
+static size_t	 pick_chunks(const struct query *, struct chunk **);
 static int	 spell(struct query *, struct term *);
 static int	 step_done(struct query *, int);
 static int	 term_df_cmp(const void *, const void *);
@@ -159,6 +165,22 @@ add_quoted(struct strbuf *sb, const char *s, size_t n)
 		sb_addc(sb, s[i]);
 	}
 	sb_addc(sb, '"');
+}
+
+/* A chunk of the paste as one quoted phrase, single spaces. */
+static void
+add_chunk(struct strbuf *sb, const struct query *q, const struct chunk *c)
+{
+	struct strbuf	 words = { 0 };
+	size_t		 j;
+
+	for (j = c->at; j < c->at + KB_CHUNK_WORDS; j++) {
+		if (j > c->at)
+			sb_addc(&words, ' ');
+		sb_add(&words, q->p.w[j], q->p.len[j]);
+	}
+	add_quoted(sb, words.buf, words.len);
+	sb_release(&words);
 }
 
 /* Step ended with rc: 0 when the statement is done, else report. */
@@ -664,6 +686,40 @@ chunk_cmp(const void *a, const void *b)
 }
 
 /*
+ * Runs of KB_CHUNK_WORDS consecutive words of the paste without
+ * placeholders and with at least two informative words, heaviest first,
+ * at most KB_CHUNKS_MAX.  Returns their number; *out is the caller's to
+ * free.
+ */
+static size_t
+pick_chunks(const struct query *q, struct chunk **out)
+{
+	struct chunk	*ch = NULL;
+	size_t		 i, j, nw, nch = 0, cap = 0;
+
+	for (i = 0; i + KB_CHUNK_WORDS <= q->p.n; i++) {
+		struct chunk c = { i, 0, -1 };
+
+		for (j = i, nw = 0; j < i + KB_CHUNK_WORDS; j++) {
+			if (q->p.kind[j] == TOK_PLACE)
+				break;
+			nw += q->p.kind[j] == TOK_WORD;
+			c.w += word_weight(q, j);
+		}
+		if (j < i + KB_CHUNK_WORDS || nw < 2 || c.w <= 0)
+			continue;
+		xgrow((void **)&ch, &cap, nch + 1, sizeof(*ch));
+		ch[nch++] = c;
+	}
+	if (nch > 0)
+		qsort(ch, nch, sizeof(*ch), chunk_cmp);
+	if (nch > KB_CHUNKS_MAX)
+		nch = KB_CHUNKS_MAX;
+	*out = ch;
+	return nch;
+}
+
+/*
  * Tier 3 by phrase: runs of consecutive words of the paste, without
  * placeholders and with at least two informative words, as quoted
  * trigram phrases; error strings containing one are aligned like the
@@ -676,42 +732,18 @@ tier_chunks(struct query *q)
 	struct chunk	*ch = NULL;
 	sqlite3_stmt	*st;
 	long long	*ids = NULL;
-	size_t		 i, j, nch = 0, capch = 0, n = 0, cap = 0, nw;
+	size_t		 i, nch, n = 0, cap = 0;
 	int		 rc, ret = -1;
 
-	for (i = 0; i + KB_CHUNK_WORDS <= q->p.n; i++) {
-		struct chunk c = { i, 0, 0 };
-
-		for (j = i, nw = 0; j < i + KB_CHUNK_WORDS; j++) {
-			if (q->p.kind[j] == TOK_PLACE)
-				break;
-			nw += q->p.kind[j] == TOK_WORD;
-			c.w += word_weight(q, j);
-		}
-		if (j < i + KB_CHUNK_WORDS || nw < 2 || c.w <= 0)
-			continue;
-		/* words lie in one buffer: the run is their span */
-		c.len = (size_t)(q->p.w[j - 1] + q->p.len[j - 1] - q->p.w[i]);
-		xgrow((void **)&ch, &capch, nch + 1, sizeof(*ch));
-		ch[nch++] = c;
-	}
+	nch = pick_chunks(q, &ch);
 	if (nch == 0) {
 		ret = 0;
 		goto out;
 	}
-	qsort(ch, nch, sizeof(*ch), chunk_cmp);
-	for (i = 0; i < nch && i < KB_CHUNKS_MAX; i++) {
-		struct strbuf words = { 0 };
-
-		for (j = ch[i].at; j < ch[i].at + KB_CHUNK_WORDS; j++) {
-			if (j > ch[i].at)
-				sb_addc(&words, ' ');
-			sb_add(&words, q->p.w[j], q->p.len[j]);
-		}
+	for (i = 0; i < nch; i++) {
 		if (i > 0)
 			sb_adds(&expr, " OR ");
-		add_quoted(&expr, words.buf, words.len);
-		sb_release(&words);
+		add_chunk(&expr, q, &ch[i]);
 	}
 	st = db_stmt(q->db, STMT_TRI);
 	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
@@ -748,6 +780,49 @@ field_weight(unsigned cols)
 }
 
 /*
+ * Phrase evidence from the query's chunks found in card c: each distinct
+ * informative word of the query counts with the field weight of the best
+ * chunk containing it, as a share of the IDF mass of all of them
+ * (total), so a card quoting most of a long message in its symptom
+ * scores like a whole-query phrase.  wfw is scratch, one per word id.
+ */
+static void
+chunk_phrases(const struct query *q, struct cand *c, const struct chunk *ch,
+    size_t nch, const unsigned char *hits, int nhits, double *wfw,
+    double total)
+{
+	double	 got = 0, fw, v;
+	size_t	 i, j;
+	int	 nwords = 0;
+
+	if (nch == 0 || total <= 0)
+		return;
+	memset(wfw, 0, q->p.ndist * sizeof(*wfw));
+	for (i = 0; i < nch; i++) {
+		if (ch[i].ph >= nhits || hits[ch[i].ph] == 0)
+			continue;
+		fw = field_weight(hits[ch[i].ph]);
+		for (j = ch[i].at; j < ch[i].at + KB_CHUNK_WORDS; j++)
+			if (fw > wfw[q->p.id[j]])
+				wfw[q->p.id[j]] = fw;
+	}
+	for (i = 0; i < q->p.ndist; i++) {
+		if (wfw[i] <= 0 || q->p.kind[q->p.dist[i]] != TOK_WORD)
+			continue;
+		got += wfw[i] * word_weight(q, q->p.dist[i]);
+		nwords++;
+	}
+	if (got <= 0)
+		return;
+	v = score_chunks(got / total, nwords);
+	if (v <= c->phrase)
+		return;
+	c->phrase = v;
+	sb_addf(&c->why, "phrase: runs of the query cover %.3f of it"
+	    " (%d words): %.3f\n", got / total, nwords, v);
+}
+
+/*
  * Tier 4: bm25 over card fields with the rarest known terms (and their
  * synonyms) OR-ed, plus the whole query as one phrase when it is short.
  * kb_hits() tells which terms each card holds, and where, for coverage:
@@ -762,8 +837,9 @@ tier_fts(struct query *q)
 	};
 	struct strbuf	 expr = { 0 };
 	sqlite3_stmt	*st;
-	size_t		 i, nsel = 0, nphrase = 0, nwords = 0, lo, hi;
-	double		 denom = 0;
+	struct chunk	*ch = NULL;
+	size_t		 i, nsel = 0, nphrase = 0, nwords = 0, lo, hi, nch;
+	double		 denom = 0, *wfw = NULL, chunk_total = 0;
 	int		 ph_all = -1, rc, ret = -1, col, phrase_ok;
 
 	for (i = 0; i < q->nt; i++) {
@@ -820,6 +896,16 @@ tier_fts(struct query *q)
 		sb_release(&words);
 		ph_all = (int)nphrase++;
 	}
+	/* runs of the query as phrases: how much of it a field says */
+	nch = pick_chunks(q, &ch);
+	for (i = 0; i < nch; i++) {
+		sb_adds(&expr, " OR ");
+		add_chunk(&expr, q, &ch[i]);
+		ch[i].ph = (int)nphrase++;
+	}
+	wfw = xcalloc(q->p.ndist ? q->p.ndist : 1, sizeof(*wfw));
+	for (i = 0; i < q->p.ndist; i++)
+		chunk_total += word_weight(q, q->p.dist[i]);
 
 	st = db_stmt(q->db, STMT_FTS);
 	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
@@ -872,11 +958,14 @@ tier_fts(struct query *q)
 			sb_addf(&c->why, "phrase: the whole query, field"
 			    " weight %.1f: %.3f\n", fw, c->phrase);
 		}
+		chunk_phrases(q, c, ch, nch, hits, nhits, wfw, chunk_total);
 	}
 	if (step_done(q, rc) == -1)
 		goto out;
 	ret = 0;
 out:
+	free(ch);
+	free(wfw);
 	sb_release(&expr);
 	return ret;
 }

@@ -76,6 +76,14 @@
 #define PHRASE_WEIGHT	0.5
 #define PHRASE_WORDS	3.0
 /*
+ * Runs of the query found as phrases: worth a whole-query phrase when
+ * they cover all of it; squared so that scattered common runs ("access
+ * denied for") in a card add little, and full trust only from
+ * CHUNK_WORDS informative words.
+ */
+#define CHUNK_WEIGHT	0.5
+#define CHUNK_WORDS	5.0
+/*
  * Margin: the best card's confidence grows by up to MARGIN_WEIGHT of
  * itself in proportion to its lead over the runner-up ((c1 - c2) / c1).
  * A paste from another domain spreads its few shared words evenly over
@@ -539,6 +547,16 @@ score_phrase(double fw, int words)
 	double	 f = words / PHRASE_WORDS;
 
 	return PHRASE_WEIGHT * fw * (f < 1 ? f : 1);
+}
+
+double
+score_chunks(double cover, int words)
+{
+	double	 f = words / CHUNK_WORDS;
+
+	if (cover > 1)
+		cover = 1;
+	return CHUNK_WEIGHT * cover * cover * (f < 1 ? f : 1);
 }
 
 struct cand *

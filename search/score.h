@@ -85,6 +85,11 @@ double	 score_tri(const struct align *a);
 double	 score_code(int kind, long long ncards);
 /* The whole query found as a phrase of words words in a field worth fw. */
 double	 score_phrase(double fw, int words);
+/*
+ * Runs of the query found as phrases in a card: cover, the IDF share of
+ * the query's words inside them (field-weighted), words their number.
+ */
+double	 score_chunks(double cover, int words);
 
 /* Evidence for one card; retrieve.c fills it, score_finish() rates it. */
 struct cand {
