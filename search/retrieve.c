@@ -1019,6 +1019,7 @@ retrieve_query(struct db *db, const char *text, struct cands *out)
 		q.ncards = sqlite3_column_int64(st, 0);
 		rc = sqlite3_step(st);
 	}
+	out->ncards = q.ncards;
 	if (step_done(&q, rc) == -1 || lookup_terms(&q) == -1)
 		goto out;
 	if (q.nt == 0 && ncodes == 0) {

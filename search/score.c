@@ -91,6 +91,12 @@
  * a weak lone candidate stays weak.
  */
 #define MARGIN_WEIGHT	0.5
+/*
+ * In a KB of few cards a lead says little (any paste singles out one of
+ * five cards): the margin counts in full from MARGIN_CARDS cards, and in
+ * proportion to log(cards) below.
+ */
+#define MARGIN_CARDS	40.0
 /* Score (ranking key) weights: tiers in order of trust. */
 #define RANK_W_SIG	4.0
 #define RANK_W_TRI	3.0
@@ -652,7 +658,10 @@ score_finish(struct cands *cs)
 		double lead = cs->n > 1 ?
 		    (c->confidence - cs->v[1].confidence) / c->confidence : 1;
 
-		c->confidence *= 1 + MARGIN_WEIGHT * lead;
+		double mw = cs->ncards > 1 ? log((double)cs->ncards) /
+		    log(MARGIN_CARDS) : 0;
+
+		c->confidence *= 1 + MARGIN_WEIGHT * (mw < 1 ? mw : 1) * lead;
 		if (c->confidence > 1)
 			c->confidence = 1;
 		sb_addf(&c->why, "margin: lead %.3f over the next card:"

@@ -115,6 +115,7 @@ struct cand {
 struct cands {
 	struct cand	*v;		/* candidates, ranked after finish */
 	size_t		 n, cap;
+	long long	 ncards;	/* cards in the index */
 };
 
 /* Returns the candidate for card, adding an empty one if needed. */
