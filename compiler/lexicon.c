@@ -31,7 +31,7 @@ static struct rule headings[] = {
 	  "|problem description|description of the (?:problem|issue)"
 	  "|error messages?|the problem|phenomenon|what you see"
 	  "|summary of the (?:problem|issue))" TAIL, ROLE_SYMPTOM, NULL },
-	{ "^(?:possible |probable |root |likely |common )?(?:causes?"
+	{ "^(?:possible |probable |potential |root |likely |common )?(?:causes?"
 	  "|reasons?|why (?:this|it) happens|cause analysis)" TAIL,
 	  ROLE_CAUSE, NULL },
 	{ "^(?:diagnos(?:is|e|tics)|how to (?:check|verify|diagnose)"
@@ -42,7 +42,9 @@ static struct rule headings[] = {
 	  "|troubleshooting(?: steps| ideas| procedure| methods?)?"
 	  "|troubleshoot|methods?|more solutions|other solutions"
 	  "|to resolve (?:this|the) (?:issue|problem)|resolving the issue"
-	  "|remediation|mitigation|step \\d+)" TAIL, ROLE_PROCEDURE, NULL },
+	  "|remediation|mitigation|step \\d+"
+	  "|(?:suggested|recommended|corrective) actions?)" TAIL,
+	  ROLE_PROCEDURE, NULL },
 	{ "^(?:more information|additional information|status|references?"
 	  "|see also|related (?:articles|topics|links|content)|next steps"
 	  "|applies to|notes?|third-party information disclaimer"
@@ -53,7 +55,8 @@ static struct rule headings[] = {
 static struct rule labels[] = {
 	{ "^(?:problems?|symptoms?|issue|error|error message|description"
 	  "|phenomenon|fault)\\s*$", ROLE_SYMPTOM, NULL },
-	{ "^(?:possible causes?|causes?|root cause|reasons?|explanation)\\s*$",
+	{ "^(?:(?:possible|potential) causes?|causes?|root cause|reasons?"
+	  "|explanation)\\s*$",
 	  ROLE_CAUSE, NULL },
 	{ "^(?:diagnosis|diagnostics|analysis)\\s*$", ROLE_DIAGNOSIS, NULL },
 	{ "^(?:procedure|solutions?|resolution|workaround|fix|steps"
