@@ -60,6 +60,7 @@ struct ex {
 	int		 proc_line;	/* line of the first procedure prose */
 	int		 warned_long;	/* an error string was cut */
 	int		 line_base;	/* added to line numbers of a re-parse */
+	int		 cue;		/* the last paragraph announced a message */
 };
 
 static void	 add_error(struct ex *, const char *, size_t, int);
@@ -461,6 +462,9 @@ paragraph(struct ex *ex, cmark_node *para)
 		}
 		add_prose(ex, ex->role, sb_str(&l->text), l->line);
 	}
+	/* "... the following error message is generated:" */
+	t = sb_str(&in.v[in.n - 1].text);
+	ex->cue = lexicon_error_cue(t) && str_endswith(t, ":");
 	if (in.note.len > 0)
 		note(ex, in.note.buf);
 	inl_release(&in);
@@ -580,8 +584,11 @@ block(struct ex *ex, cmark_node *b)
 	cmark_node	*c;
 	char		*t;
 	size_t		 skip = 0;
-	int		 ordered;
+	int		 ordered, cue;
 
+	/* a message announced by the paragraph before, in any section */
+	cue = ex->cue;
+	ex->cue = 0;
 	switch (cmark_node_get_type(b)) {
 	case CMARK_NODE_PARAGRAPH:
 		paragraph(ex, b);
@@ -622,10 +629,10 @@ block(struct ex *ex, cmark_node *b)
 			str_squeeze(t);
 			note(ex, t);
 			free(t);
-		} else if (ex->role == ROLE_SYMPTOM) {
+		} else if (ex->role == ROLE_SYMPTOM || cue) {
 			add_error(ex, sb.buf, sb.len,
 			    line_of(ex, b));
-			add_prose(ex, ex->role, sb.buf,
+			add_prose(ex, ROLE_SYMPTOM, sb.buf,
 			    line_of(ex, b));
 		} else {
 			for (c = cmark_node_first_child(b); c != NULL;
@@ -639,7 +646,7 @@ block(struct ex *ex, cmark_node *b)
 			break;
 		if (event_log(ex, lit, line_of(ex, b) + 1))
 			;
-		else if (ex->role == ROLE_SYMPTOM)
+		else if (ex->role == ROLE_SYMPTOM || cue)
 			code_errors(ex, lit, cmark_node_get_fence_info(b),
 			    line_of(ex, b) + 1);
 		add_prose(ex, ex->role, lit, line_of(ex, b));
