@@ -628,6 +628,9 @@ block(struct ex *ex, cmark_node *b)
 			t = xstrdup(sb.buf + skip);
 			str_squeeze(t);
 			note(ex, t);
+			/* a note under Symptoms explains what the user sees */
+			if (ex->role == ROLE_SYMPTOM)
+				kb_card_add_text(&ex->card->symptom, t);
 			free(t);
 		} else if (ex->role == ROLE_SYMPTOM || cue) {
 			add_error(ex, sb.buf, sb.len,
@@ -1065,6 +1068,8 @@ finish_card(struct ex *ex)
 	sb_adds(&all, sb_str(&c->cause));
 	sb_addc(&all, '\n');
 	sb_adds(&all, sb_str(&c->diagnosis));
+	sb_addc(&all, '\n');
+	sb_adds(&all, sb_str(&c->notes));
 	for (i = 0; i < c->nsteps; i++) {
 		sb_addc(&all, '\n');
 		sb_adds(&all, c->steps[i].text);
