@@ -210,6 +210,20 @@ utf8_prefix(const char *s, size_t max)
 	return n;
 }
 
+size_t
+utf8_bidi_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (p[0] != 0xE2)
+		return 0;
+	if (p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE)
+		return 3;
+	if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+		return 3;
+	return 0;
+}
+
 void
 json_string(struct strbuf *sb, const char *s)
 {
@@ -217,6 +231,12 @@ json_string(struct strbuf *sb, const char *s)
 
 	sb_addc(sb, '"');
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (utf8_bidi_len((const char *)p) > 0) {
+			sb_addf(sb, "\\u%04x", (unsigned)((p[0] & 0x0f) << 12 |
+			    (p[1] & 0x3f) << 6 | (p[2] & 0x3f)));
+			p += 2;
+			continue;
+		}
 		switch (*p) {
 		case '"':
 			sb_adds(sb, "\\\"");

@@ -47,7 +47,16 @@ int	 str_endswith(const char *s, const char *suffix);
 /* Length of the longest prefix of s, at most max bytes, that is whole UTF-8. */
 size_t	 utf8_prefix(const char *s, size_t max);
 
-/* Append s to sb as a JSON string literal, with quotes. */
+/*
+ * Length of the bidi control at s (U+202A..U+202E, U+2066..U+2069, which
+ * make a terminal show text in another order than it is stored), or 0.
+ */
+size_t	 utf8_bidi_len(const char *s);
+
+/*
+ * Append s to sb as a JSON string literal, with quotes; C0 controls, DEL
+ * and bidi controls are written as \uXXXX escapes.
+ */
 void	 json_string(struct strbuf *sb, const char *s);
 
 /* 64-bit FNV-1a hash of n bytes, for content hashes and dedup. */

@@ -40,8 +40,6 @@ struct numbering {
 	int	 depth;			/* depth of the previous step, -1 */
 };
 
-static size_t	 bidi_len(const unsigned char *);
-static void	 json_put(struct strbuf *, const char *);
 static void	 number_step(struct numbering *, int, struct strbuf *);
 static void	 render_header(const struct input_query *,
 		    const struct render_opts *);
@@ -53,22 +51,6 @@ static void	 render_text(const struct render_item *, size_t,
 static void	 text_put(const char *, const char *);
 static void	 text_field(const struct render_opts *, const char *,
 		    const char *);
-
-/*
- * Length of a bidi control at p (U+202A..U+202E, U+2066..U+2069, which
- * can make a terminal show text in another order than it is), or 0.
- */
-static size_t
-bidi_len(const unsigned char *p)
-{
-	if (p[0] != 0xE2)
-		return 0;
-	if (p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE)
-		return 3;
-	if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
-		return 3;
-	return 0;
-}
 
 /* Writes s, C0 controls and bidi controls as visible escapes; newlines
  * continue at indent. */
@@ -85,55 +67,12 @@ text_put(const char *s, const char *indent)
 			putchar(' ');
 		else if (*p < 0x20 || *p == 0x7f)
 			printf("\\x%02x", *p);
-		else if (bidi_len(p) > 0) {
+		else if (utf8_bidi_len((const char *)p) > 0) {
 			printf("\\u%04x", BIDI_CP(p));
 			p += 2;
 		} else
 			putchar(*p);
 	}
-}
-
-/*
- * JSON string, as json_string() in util.c writes it, except that bidi
- * controls are escaped too (\u202e): JSON output gets pasted into
- * tickets and terminals.
- */
-static void
-json_put(struct strbuf *sb, const char *s)
-{
-	const unsigned char *p;
-
-	sb_addc(sb, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (bidi_len(p) > 0) {
-			sb_addf(sb, "\\u%04x", BIDI_CP(p));
-			p += 2;
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			sb_adds(sb, "\\\"");
-			break;
-		case '\\':
-			sb_adds(sb, "\\\\");
-			break;
-		case '\n':
-			sb_adds(sb, "\\n");
-			break;
-		case '\t':
-			sb_adds(sb, "\\t");
-			break;
-		case '\r':
-			sb_adds(sb, "\\r");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				sb_addf(sb, "\\u%04x", *p);
-			else
-				sb_addc(sb, (char)*p);
-		}
-	}
-	sb_addc(sb, '"');
 }
 
 /* Appends the number of a step at depth ("2.", "2.1.") to sb. */
@@ -275,7 +214,7 @@ render_json(const struct input_query *q, const struct render_item *items,
 	const char	*line, *end;
 
 	sb_adds(&sb, "{\"query\":");
-	json_put(&sb, q->query);
+	json_string(&sb, q->query);
 	if (q->line > 0)
 		sb_addf(&sb, ",\"line\":%ld", q->line);
 	else
@@ -289,18 +228,18 @@ render_json(const struct input_query *q, const struct render_item *items,
 		sb_addf(&sb, "%s{\"rank\":%zu,\"score\":%.4f,"
 		    "\"confidence\":%.3f,\"doc\":", i ? "," : "", i + 1,
 		    c->score, c->confidence);
-		json_put(&sb, v->doc);
+		json_string(&sb, v->doc);
 		sb_adds(&sb, ",\"anchor\":");
-		json_put(&sb, v->anchor);
+		json_string(&sb, v->anchor);
 		sb_adds(&sb, ",\"title\":");
-		json_put(&sb, v->title);
+		json_string(&sb, v->title);
 		sb_adds(&sb, ",\"matched\":");
 		if (c->matched != NULL)
-			json_put(&sb, c->matched);
+			json_string(&sb, c->matched);
 		else
 			sb_adds(&sb, "null");
 		sb_adds(&sb, ",\"cause\":");
-		json_put(&sb, v->cause);
+		json_string(&sb, v->cause);
 		sb_adds(&sb, ",\"steps\":[");
 		for (j = 0; j < v->nsteps; j++) {
 			sb_reset(&step);
@@ -311,7 +250,7 @@ render_json(const struct input_query *q, const struct render_item *items,
 				    v->steps[j].note);
 			if (j > 0)
 				sb_addc(&sb, ',');
-			json_put(&sb, step.buf);
+			json_string(&sb, step.buf);
 		}
 		sb_addc(&sb, ']');
 		if (o->explain) {
@@ -325,7 +264,7 @@ render_json(const struct input_query *q, const struct render_item *items,
 				sb_add(&step, line, (size_t)(end - line));
 				if (j > 0)
 					sb_addc(&sb, ',');
-				json_put(&sb, sb_str(&step));
+				json_string(&sb, sb_str(&step));
 				if (*end == '\0')
 					break;
 			}
