@@ -89,10 +89,31 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_CARD] = "SELECT c.title, c.anchor, c.symptom, c.cause,"
 	    " c.notes, c.dup_of, d.path, d.title FROM " KB_TABLE_CARD " c"
 	    " JOIN " KB_TABLE_DOC " d ON d.id = c.doc_id WHERE c.id = ?1",
-	[STMT_STEPS] = "SELECT depth, text, note FROM " KB_TABLE_STEP
+	[STMT_STEPS] = "SELECT depth, text, note, line FROM " KB_TABLE_STEP
 	    " WHERE card_id = ?1 ORDER BY ord",
 	[STMT_DUPS] = "SELECT id FROM " KB_TABLE_CARD
 	    " WHERE dup_of = ?1 ORDER BY id",
+	[STMT_CARD_FIND] = "SELECT c.id FROM " KB_TABLE_CARD " c JOIN "
+	    KB_TABLE_DOC " d ON d.id = c.doc_id WHERE d.path = ?1"
+	    " AND c.anchor = ?2 COLLATE NOCASE"
+	    " ORDER BY c.anchor = ?2 DESC, c.ord LIMIT 1",
+	[STMT_DOC_CARDS] = "SELECT c.id, c.anchor, c.title FROM "
+	    KB_TABLE_CARD " c JOIN " KB_TABLE_DOC " d ON d.id = c.doc_id"
+	    " WHERE d.path = ?1 ORDER BY c.ord",
+	[STMT_DOC_FIND] = "SELECT path FROM " KB_TABLE_DOC
+	    " WHERE path = ?1 COLLATE NOCASE"
+	    " OR substr(path, -length(?1) - 1) = ('/' || ?1) COLLATE NOCASE"
+	    " ORDER BY path = ?1 DESC, path LIMIT 8",
+	[STMT_ANCHOR_FIND] = "SELECT d.path, c.anchor FROM " KB_TABLE_CARD
+	    " c JOIN " KB_TABLE_DOC " d ON d.id = c.doc_id"
+	    " WHERE c.anchor = ?1 COLLATE NOCASE ORDER BY d.path, c.ord"
+	    " LIMIT 8",
+	[STMT_CARD_MORE] = "SELECT diagnosis FROM " KB_TABLE_CARD
+	    " WHERE id = ?1",
+	[STMT_ERRSTRS] = "SELECT text FROM " KB_TABLE_ERRSTR
+	    " WHERE card_id = ?1 ORDER BY id",
+	[STMT_LINKS] = "SELECT target, text, line FROM " KB_TABLE_LINK
+	    " WHERE card_id = ?1 ORDER BY rowid",
 };
 
 /*

@@ -11,7 +11,7 @@
 struct db;
 struct sqlite3_stmt;
 
-/* The prepared statements; retrieve.c binds, steps and resets them. */
+/* The prepared statements; retrieve.c and lookup.c bind and step them. */
 enum db_stmt {
 	STMT_CARD_COUNT,	/* () -> number of cards */
 	STMT_ERRSTR_EQ,		/* (norm) -> id, card_id, text, norm */
@@ -25,8 +25,18 @@ enum db_stmt {
 	STMT_FTS,		/* (match, limit) -> card id, relevance, hits */
 	STMT_CARD,		/* (id) -> title, anchor, symptom, cause, notes,
 				   dup_of, doc path, doc title */
-	STMT_STEPS,		/* (card id) -> depth, text, note */
+	STMT_STEPS,		/* (card id) -> depth, text, note, line */
 	STMT_DUPS,		/* (card id) -> ids of cards that copy it */
+	STMT_CARD_FIND,		/* (doc path, anchor) -> card id; the anchor
+				   ignores case, an exact one wins */
+	STMT_DOC_CARDS,		/* (doc path) -> card id, anchor, title */
+	STMT_DOC_FIND,		/* (path) -> doc paths equal to it or ending
+				   in "/path", ignoring case */
+	STMT_ANCHOR_FIND,	/* (anchor) -> doc path, anchor of cards with
+				   that anchor, ignoring case */
+	STMT_CARD_MORE,		/* (id) -> diagnosis */
+	STMT_ERRSTRS,		/* (card id) -> error strings */
+	STMT_LINKS,		/* (card id) -> target, text, line */
 	STMT__MAX
 };
 
