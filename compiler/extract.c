@@ -28,6 +28,13 @@
 #define ERR_MIN_WORDS	3
 /* A console line this long that ends mid-sentence was wrapped. */
 #define CODE_WRAP_MIN	60
+/*
+ * A message announced by a cue ("the following error message:") is a
+ * sentence or two; longer text after a cue is an explanation.
+ */
+#define CUE_WORDS_MAX	60
+/* Lines of a paragraph that can still be one announced message. */
+#define CUE_PARA_LINES	3
 /* Fewest bytes in an error string: shorter quotes are UI labels. */
 #define ERR_MIN_BYTES	12
 
@@ -61,11 +68,13 @@ struct ex {
 	int		 warned_long;	/* an error string was cut */
 	int		 line_base;	/* added to line numbers of a re-parse */
 	int		 cue;		/* the last paragraph announced a message */
+	int		 cue_para;	/* this paragraph follows such a cue */
 };
 
 static void	 add_error(struct ex *, const char *, size_t, int);
 static void	 add_prose(struct ex *, int, const char *, int);
 static void	 block(struct ex *, cmark_node *);
+static void	 list_errors(struct ex *, cmark_node *);
 static int	 card_empty(const struct kb_card *);
 static void	 code_errors(struct ex *, const char *, const char *, int);
 static int	 context(struct outline *, size_t);
@@ -462,6 +471,12 @@ paragraph(struct ex *ex, cmark_node *para)
 		}
 		add_prose(ex, ex->role, sb_str(&l->text), l->line);
 	}
+	/* the message itself, after "You receive this error message:" */
+	if (ex->cue_para && in.n <= CUE_PARA_LINES) {
+		t = sb_str(&in.v[0].text);
+		if (!str_endswith(t, ":") && words(t, strlen(t)) <= CUE_WORDS_MAX)
+			add_error(ex, t, strlen(t), in.v[0].line);
+	}
 	/* "... the following error message is generated:" */
 	t = sb_str(&in.v[in.n - 1].text);
 	ex->cue = lexicon_error_cue(t) && str_endswith(t, ":");
@@ -576,6 +591,27 @@ list_steps(struct ex *ex, cmark_node *list, int depth)
 		item_steps(ex, item, depth);
 }
 
+/* Each item of a list announced as error messages is one. */
+static void
+list_errors(struct ex *ex, cmark_node *list)
+{
+	cmark_node	*item, *para;
+	struct strbuf	 sb = { 0 };
+
+	for (item = cmark_node_first_child(list); item != NULL;
+	    item = cmark_node_next(item)) {
+		para = cmark_node_first_child(item);
+		if (para == NULL ||
+		    cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+			continue;
+		sb_reset(&sb);
+		outline_text(para, &sb);
+		if (sb.buf != NULL && words(sb.buf, sb.len) <= CUE_WORDS_MAX)
+			add_error(ex, sb.buf, sb.len, line_of(ex, para));
+	}
+	sb_release(&sb);
+}
+
 static void
 block(struct ex *ex, cmark_node *b)
 {
@@ -591,10 +627,15 @@ block(struct ex *ex, cmark_node *b)
 	ex->cue = 0;
 	switch (cmark_node_get_type(b)) {
 	case CMARK_NODE_PARAGRAPH:
+		ex->cue_para = cue;
 		paragraph(ex, b);
+		ex->cue_para = 0;
 		return;
 	case CMARK_NODE_LIST:
 		ordered = cmark_node_get_list_type(b) == CMARK_ORDERED_LIST;
+		/* "you receive one of the following error messages:" */
+		if (cue && !ordered)
+			list_errors(ex, b);
 		if (ex->role == ROLE_PROCEDURE ||
 		    (ordered && ex->role == ROLE_OTHER)) {
 			list_steps(ex, b, ex->depth);
@@ -1197,6 +1238,8 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 				ctx = ROLE_SYMPTOM;
 			ex.role = ctx;
 			ex.depth = depth[i];
+			/* "### If a user at the console gets the error" */
+			ex.cue = i > 0 && lexicon_error_cue(o->v[i].heading);
 			if (i == k)
 				intro = c->other.len;
 			for (b = o->v[i].first; b != NULL && b != o->v[i].end;

@@ -138,6 +138,8 @@ static struct rule alert_word = {
 static struct rule error_cue = {
 	"error message|error messages|following (?:error|message|warning)"
 	"|message (?:appears|is displayed|is returned)|you receive"
+	"|gets? (?:the|this|an?|following) (?:error|message)"
+	"|receives? (?:the|this|an?) (?:error|message)"
 	"|you get|you see|an error (?:occurs|appears)|with the error"
 	"|reports? (?:the )?error|(?:error|message)[^.]*:\\s*$",
 	-1, NULL
