@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "card.h"
@@ -41,12 +42,33 @@ enum mode {
 	MODE_CHECK		/* lint, write nothing */
 };
 
-static struct kb_doc *compile_doc(const struct walk_entry *,
-		    struct read_text *);
+/*
+ * The progress line appears only on a terminal and only once a build has
+ * run this long, so that a small KB compiles without flicker.
+ */
+#define PROGRESS_DELAY	0.5
+/* Seconds between redraws: ten a second looks live and costs nothing. */
+#define PROGRESS_EVERY	0.1
+
+struct progress {
+	int	 on;		/* stderr is a terminal, not -q */
+	double	 start;		/* when the build started */
+	double	 last;		/* last redraw, 0 before the first */
+	size_t	 width;		/* characters on screen now */
+};
+
+static struct progress progress;
+
 static void	 check_doc(const struct kb_doc *, const char *);
 static void	 check_dup(struct dedup *, const struct kb_doc *,
 		    const char *, char ***, size_t *);
+static struct kb_doc *compile_doc(const struct walk_entry *,
+		    struct read_text *);
+static int	 is_reusable(const char *);
+static double	 now(void);
 static void	 on_signal(int);
+static void	 progress_clear(void);
+static void	 progress_draw(size_t, size_t, size_t, const char *);
 static int	 under_cwd(const char *);
 static void	 usage(FILE *, int) __attribute__((noreturn));
 
@@ -66,7 +88,8 @@ usage(FILE *f, int full)
 	    "kbsearch index.  Directories are searched recursively; a\n"
 	    "document's id is its path under the directory, without the\n"
 	    "extension.  The index is built in a temporary file and renamed\n"
-	    "over OUT only when the whole build succeeded.\n"
+	    "over OUT only when the whole build succeeded; documents that\n"
+	    "did not change are copied from an OUT written by this kbc.\n"
 	    "\n"
 	    "  -o, --output OUT  write the index to OUT (default kb.db)\n"
 	    "  -q, --quiet       do not print warnings\n"
@@ -125,9 +148,84 @@ doc_title(struct outline *o, const struct parse_meta *meta, const char *id)
 	return xstrdup(base ? base + 1 : id);
 }
 
+/* Seconds on a monotonic clock. */
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /*
- * Compiles one document.  Returns its cards, or NULL when it was rejected
- * (reported).  rt receives the raw text's hash and size.
+ * Redraws the progress line (documents done of total, throughput, and
+ * what is happening when not compiling) if it is due.  Nothing before
+ * PROGRESS_DELAY seconds, nor more often than every PROGRESS_EVERY.
+ */
+static void
+progress_draw(size_t done, size_t total, size_t bytes, const char *what)
+{
+	char		 line[160];
+	double		 t, el;
+	size_t		 n;
+	int		 len;
+
+	if (!progress.on)
+		return;
+	t = now();
+	el = t - progress.start;
+	if (el < PROGRESS_DELAY || (what == NULL &&
+	    t - progress.last < PROGRESS_EVERY))
+		return;
+	progress.last = t;
+	len = snprintf(line, sizeof(line), "kbc: %zu/%zu documents, "
+	    "%.1f MB/s%s%s", done, total, (double)bytes / 1e6 / el,
+	    what ? ", " : "", what ? what : "");
+	if (len < 0)
+		return;
+	n = (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
+	/* spaces over what a longer previous line left */
+	fprintf(stderr, "\r%s%*s", line, progress.width > n ?
+	    (int)(progress.width - n) : 0, "");
+	if (progress.width > n)
+		fprintf(stderr, "\r%s", line);
+	progress.width = n;
+	fflush(stderr);
+}
+
+/* Erases the progress line; also runs before every diagnostic. */
+static void
+progress_clear(void)
+{
+	if (progress.width == 0)
+		return;
+	fprintf(stderr, "\r%*s\r", (int)progress.width, "");
+	progress.width = 0;
+}
+
+/*
+ * Nonzero when a document's cards depend on its bytes alone, so that a
+ * previous index's rows for the same bytes may be reused.  Not when it
+ * transcludes files (they may have changed since), nor when it has no
+ * markdown heading: such a page is read as plain text when named .txt and
+ * as markdown otherwise, and the index does not record the extension.
+ */
+static int
+is_reusable(const char *text)
+{
+	const char	*p;
+
+	for (p = text; (p = strchr(p, '[')) != NULL; p++)
+		if (strncasecmp(p, "[!INCLUDE", 9) == 0)
+			return 0;
+	return outline_is_markdown(text);
+}
+
+/*
+ * Compiles one document from its text, read into rt by read_file(), and
+ * frees the text.  Returns its cards, or NULL when it was rejected
+ * (reported).
  */
 static struct kb_doc *
 compile_doc(const struct walk_entry *e, struct read_text *rt)
@@ -139,8 +237,6 @@ compile_doc(const struct walk_entry *e, struct read_text *rt)
 	char		*md = NULL, *title;
 	size_t		 len;
 
-	if (read_file(e->path, e->path, rt) == -1)
-		return NULL;
 	if (guard_check(rt->text, rt->len, e->path) == -1) {
 		free(rt->text);
 		rt->text = NULL;
@@ -256,8 +352,9 @@ main(int argc, char *argv[])
 	size_t		 nnames = 0;
 	const char	*out = "kb.db";
 	enum mode	 mode = MODE_BUILD;
-	size_t		 i, ndocs = 0, ncards = 0;
-	int		 ch, quiet = 0, verbose = 0, rc;
+	size_t		 i, n, ndocs = 0, nreused = 0, ncards = 0;
+	size_t		 nbytes = 0;
+	int		 ch, quiet = 0, verbose = 0, reused, rc;
 
 	msg_init("kbc", 0);
 	while ((ch = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
@@ -291,6 +388,9 @@ main(int argc, char *argv[])
 	if (argc == 0 || (mode == MODE_DUMP && argc != 1))
 		usage(stderr, 0);
 	msg_init("kbc", quiet);
+	progress.start = now();
+	progress.on = mode == MODE_BUILD && !quiet && isatty(STDERR_FILENO);
+	msg_set_hook(progress_clear);
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -303,7 +403,7 @@ main(int argc, char *argv[])
 	walk_finish(&list);
 	if (mode == MODE_BUILD && list.n == 0 && msg_worst() < MSG_ERROR)
 		msg_report(MSG_WARNING, NULL, 0, 0, "no documents found");
-	if (mode == MODE_BUILD && (w = writer_open(out)) == NULL) {
+	if (mode == MODE_BUILD && (w = writer_open(out, 1)) == NULL) {
 		walk_release(&list);
 		return 2;
 	}
@@ -322,6 +422,29 @@ main(int argc, char *argv[])
 		}
 	}
 	for (i = 0; i < list.n; i++) {
+		progress_draw(i, list.n, nbytes, NULL);
+		if (read_file(list.v[i].path, list.v[i].path, &rt) == -1)
+			continue;
+		nbytes += rt.size;
+		reused = 0;
+		if (w != NULL && is_reusable(rt.text))
+			reused = writer_reuse_doc(w, list.v[i].id, rt.hash,
+			    rt.size, &n);
+		if (reused != 0) {
+			free(rt.text);
+			if (reused == -1) {
+				writer_abort(w);
+				w = NULL;
+				goto out;
+			}
+			if (verbose)
+				fprintf(stderr, "kbc: %s: %zu cards, reused\n",
+				    list.v[i].path, n);
+			ndocs++;
+			nreused++;
+			ncards += n;
+			continue;
+		}
 		doc = compile_doc(&list.v[i], &rt);
 		if (doc == NULL)
 			continue;
@@ -354,11 +477,18 @@ main(int argc, char *argv[])
 		kb_doc_free(doc);
 	}
 	if (w != NULL) {
+		progress_draw(list.n, list.n, nbytes, "checking the index");
 		rc = writer_commit(w);
 		w = NULL;
+		progress_clear();
 		if (rc == -1)
 			msg_report(MSG_FATAL, NULL, 0, 0, "%s left unchanged",
 			    out);
+		else if (!quiet)
+			fprintf(stderr, "kbc: %zu documents (%zu reused), "
+			    "%zu cards, %d warnings, %.1f s\n", ndocs,
+			    nreused, ncards, msg_warnings(),
+			    now() - progress.start);
 	}
 out:
 	dedup_free(dd);
@@ -374,8 +504,6 @@ out:
 			msg_error("write error: %s", strerror(errno));
 		return 2;
 	}
-	(void)ndocs;
-	(void)ncards;
 	switch (msg_worst()) {
 	case MSG_OK:
 		return 0;

@@ -12,6 +12,7 @@ static const char	*prog = "kbc";
 static int		 quiet;
 static enum msg_level	 worst;
 static int		 nwarnings;
+static void		(*hook)(void);
 
 static void	 vreport(enum msg_level, const char *, int, int,
 		    const char *, va_list) __attribute__((format(printf, 5, 0)));
@@ -43,6 +44,8 @@ vreport(enum msg_level level, const char *file, int line, int col,
 		nwarnings++;
 	if (level == MSG_WARNING && quiet)
 		return;
+	if (hook != NULL)
+		hook();
 	fprintf(stderr, "%s: ", prog);
 	if (file != NULL) {
 		fputs(file, stderr);
@@ -89,6 +92,12 @@ msg_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(MSG_WARNING, NULL, 0, 0, fmt, ap);
 	va_end(ap);
+}
+
+void
+msg_set_hook(void (*before)(void))
+{
+	hook = before;
 }
 
 enum msg_level

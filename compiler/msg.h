@@ -22,6 +22,11 @@ int	 msg_report(enum msg_level level, const char *file, int line, int col,
 /* Shorthands without a position: msg_error returns -1 for "return msg_error()". */
 int	 msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Sets a function called before each diagnostic line is printed (kbc
+ * clears its progress line there); NULL for none.
+ */
+void	 msg_set_hook(void (*before)(void));
 /* The worst level reported so far, and the number of warnings. */
 enum msg_level msg_worst(void);
 int	 msg_warnings(void);

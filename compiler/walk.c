@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Stage 0 of the compiler: find the documents.  Directories are walked
- * recursively in sorted order, hidden entries skipped, directory cycles
- * (through symbolic links) cut by remembering device and inode.  A
- * document's id is its path under the root without the extension.
+ * recursively in sorted order, hidden entries and includes/ directories
+ * skipped, directory cycles (through symbolic links) cut by remembering
+ * device and inode.  A document's id is its path under the root without
+ * the extension.
  */
 #include <sys/stat.h>
 
@@ -16,6 +17,14 @@
 #include "msg.h"
 #include "util.h"
 #include "walk.h"
+
+/*
+ * Directories of fragments that documents transclude with [!INCLUDE]
+ * (Microsoft's docs keep them in includes/): pieces of other pages, not
+ * pages, so a directory walk skips them.  A file named on the command
+ * line is still compiled.
+ */
+#define WALK_INCLUDES	"includes"
 
 /* Deepest directory nesting followed; real KBs are a few levels deep. */
 #define WALK_DEPTH_MAX	32
@@ -113,6 +122,8 @@ walk_dir(struct walk_list *list, const char *dir, const char *rel,
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
+			if (strcmp(names[i], WALK_INCLUDES) == 0)
+				continue;
 			for (k = 0; k < depth; k++)
 				if (seen[k].dev == st.st_dev &&
 				    seen[k].ino == st.st_ino)

@@ -1,0 +1,173 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Incremental builds (issue 3): kbc -o OUT over an index it wrote itself
+# copies the unchanged documents instead of compiling them again, and the
+# result must have the contents of a full build.  Builds kb/ plus a few
+# fixtures fully, edits some (a document, an included file, steps that
+# made another card a near duplicate), adds and deletes one, rebuilds
+# incrementally, builds fully into a fresh file, and compares a canonical
+# dump of every table, card_fts and card_vocab included.  Also: stale
+# OUT.tmp.<pid> files of dead builds are removed (RELIABILITY.md 3.2).
+# Usage: incremental.sh KBC SRCDIR
+KBC=${1:?usage: incremental.sh KBC SRCDIR}
+SRC=${2:?usage: incremental.sh KBC SRCDIR}
+T=$(mktemp -d "${TMPDIR:-/tmp}/kbinc.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+fails=0
+n=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+notok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	fails=$((fails + 1))
+}
+
+# dump DB: every table in a fixed order, ids included (they must match).
+dump() {
+	python3 - "$1" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for p in ("application_id", "user_version"):
+    print(p, c.execute("PRAGMA " + p).fetchone()[0])
+names = [r[0] for r in c.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+for t in names:
+    if t.startswith(("card_fts_", "errstr_tri_", "sqlite_")):
+        continue	# FTS5 shadow tables: compared through card_vocab
+    if t == "meta":
+        q = "SELECT * FROM meta ORDER BY key"
+    elif t == "card_vocab":
+        q = "SELECT * FROM card_vocab ORDER BY term"
+    else:
+        q = "SELECT rowid, * FROM %s ORDER BY rowid" % t
+    print("==", t)
+    for r in c.execute(q):
+        print(repr(r))
+EOF
+}
+
+# fixtures: the default KB, an included file, two near-duplicate cards
+mkdir -p "$T/kb/fix/includes" || exit 2
+cp -R "$SRC/kb/." "$T/kb/"
+steps='1. Open the Services console on the server and find the Print Spooler service in the list.
+2. Stop the Print Spooler service and delete every file in the spool folder of the server.
+3. Start the Print Spooler service again and print a test page from the client computer.'
+printf '# Spooler stuck\n\n## Symptom\n\nJobs stay in the queue.\n\n## Resolution\n\n%s\n' \
+    "$steps" >"$T/kb/fix/dup-a.md"
+printf '# Spooler stuck again\n\n## Symptom\n\nError "0x0000011b" when printing.\n\n## Resolution\n\n%s\n' \
+    "$steps" >"$T/kb/fix/dup-b.md"
+printf 'Restart the computer before you try again.\n' \
+    >"$T/kb/fix/includes/restart.md"
+printf '# Printer offline\n\n## Symptom\n\nThe printer shows "Offline".\n\n## Resolution\n\n1. Check the cable.\n\n[!INCLUDE [restart](includes/restart.md)]\n' \
+    >"$T/kb/fix/uses-include.md"
+printf '# To be deleted\n\n## Symptom\n\nError "gone".\n\n## Resolution\n\n1. Nothing.\n' \
+    >"$T/kb/fix/deleted.md"
+
+if "$KBC" -q -o "$T/inc.db" "$T/kb" && [ -s "$T/inc.db" ]; then
+	ok "first build"
+else
+	notok "first build"
+fi
+dump "$T/inc.db" >"$T/first.dump"
+if grep -q "Spooler stuck again" "$T/first.dump" &&
+    python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+sys.exit(0 if c.execute("SELECT count(*) FROM card WHERE dup_of IS NOT NULL"
+    " AND title = ?", ("Spooler stuck again",)).fetchone()[0] == 1 else 1)' \
+    "$T/inc.db"; then
+	ok "fixture: dup-b is a near duplicate of dup-a"
+else
+	notok "fixture: dup-b is a near duplicate of dup-a"
+fi
+
+# a second build with nothing changed reuses every document but the one
+# that includes a file, and changes nothing
+"$KBC" -v -o "$T/inc.db" "$T/kb" 2>"$T/v.err"
+dump "$T/inc.db" >"$T/second.dump"
+if cmp -s "$T/first.dump" "$T/second.dump"; then
+	ok "unchanged KB: same contents"
+else
+	notok "unchanged KB: same contents"
+	diff "$T/first.dump" "$T/second.dump" | head -5 | sed 's/^/# /'
+fi
+if grep -q 'uses-include.md: [0-9]* cards$' "$T/v.err" &&
+    grep -q 'dup-a.md: [0-9]* cards, reused$' "$T/v.err" &&
+    grep -Eq '^kbc: 9 documents \(7 reused\), [0-9]+ cards, [0-9]+ warnings, [0-9.]+ s$' \
+    "$T/v.err"; then
+	ok "kbc -v says which documents were reused"
+else
+	notok "kbc -v says which documents were reused"
+	sed 's/^/# /' "$T/v.err"
+fi
+
+# edits: new steps for dup-a (dup-b is no longer its duplicate), a changed
+# include, one document deleted, one added in the middle of the order
+printf '# Spooler stuck\n\n## Symptom\n\nJobs stay in the queue.\n\n## Resolution\n\n1. Reinstall the printer driver from the vendor web site and reboot twice.\n2. Ask the vendor for a firmware update and apply it with the vendor tool.\n' \
+    >"$T/kb/fix/dup-a.md"
+printf 'Unplug the printer for ten seconds.\n' >"$T/kb/fix/includes/restart.md"
+rm "$T/kb/fix/deleted.md"
+printf '# Added later\n\n## Symptom\n\nError "added" appears.\n\n## Resolution\n\n1. Do the new thing.\n' \
+    >"$T/kb/fix/b-added.md"
+# a tmp of a dead build, and one of a live process (this shell)
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+: >"$T/inc.db.tmp.$dead"
+: >"$T/inc.db.tmp.$$"
+
+if "$KBC" -v -o "$T/inc.db" "$T/kb" 2>"$T/v.err"; then
+	ok "incremental build"
+else
+	notok "incremental build"
+	sed 's/^/# /' "$T/v.err"
+fi
+"$KBC" -q -o "$T/full.db" "$T/kb"
+dump "$T/inc.db" >"$T/inc.dump"
+dump "$T/full.db" >"$T/full.dump"
+if cmp -s "$T/inc.dump" "$T/full.dump"; then
+	ok "incremental build = full build ($(wc -l <"$T/full.dump") rows)"
+else
+	notok "incremental build = full build"
+	diff "$T/inc.dump" "$T/full.dump" | head -20 | sed 's/^/# /'
+fi
+if grep -q 'Unplug the printer' "$T/inc.dump" &&
+    ! grep -q 'To be deleted' "$T/inc.dump"; then
+	ok "changed include and deleted document seen"
+else
+	notok "changed include and deleted document seen"
+fi
+if grep -q 'dup-a.md: [0-9]* cards$' "$T/v.err" &&
+    grep -q 'dup-b.md: [0-9]* cards, reused$' "$T/v.err"; then
+	ok "only changed documents were compiled"
+else
+	notok "only changed documents were compiled"
+	sed 's/^/# /' "$T/v.err"
+fi
+if [ ! -e "$T/inc.db.tmp.$dead" ] && [ -e "$T/inc.db.tmp.$$" ]; then
+	ok "stale tmp of a dead build removed, live one kept"
+else
+	notok "stale tmp of a dead build removed, live one kept"
+fi
+rm -f "$T/inc.db.tmp.$$"
+
+# an index written by another kbc (here: a different compiler id) is not
+# reused, and a damaged one is replaced by a full build
+python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE meta SET value = ? WHERE key = ?", ("0", "compiler"))
+c.commit()' "$T/inc.db"
+"$KBC" -v -o "$T/inc.db" "$T/kb" 2>"$T/v.err"
+dump "$T/inc.db" >"$T/inc.dump"
+if grep -q '(0 reused)' "$T/v.err" && cmp -s "$T/inc.dump" "$T/full.dump"; then
+	ok "index of another compiler: full build"
+else
+	notok "index of another compiler: full build"
+fi
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
