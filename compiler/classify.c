@@ -60,9 +60,9 @@ int
 classify_label(cmark_node *strong, int *colon)
 {
 	struct strbuf	 sb = { 0 };
-	cmark_node	*next;
+	cmark_node	*next, *after;
 	const char	*lit;
-	int		 role = -1, trailing = 0;
+	int		 role = -1, trailing = 0, alone;
 
 	*colon = 0;
 	/* "*Cause:*" serves as a label as well as "**Cause:**" */
@@ -88,7 +88,19 @@ classify_label(cmark_node *strong, int *colon)
 		if (*lit == ':' || strncmp(lit, "\xef\xbc\x9a", 3) == 0)
 			*colon = 1;
 	}
-	if (trailing || *colon)
+	/*
+	 * AWS style: "**Description**" or "**Possible cause**  " alone on
+	 * its line, the text below it.
+	 */
+	after = next;
+	while (after != NULL && cmark_node_get_type(after) == CMARK_NODE_TEXT &&
+	    str_blank(cmark_node_get_literal(after)))
+		after = cmark_node_next(after);
+	alone = cmark_node_get_type(strong) == CMARK_NODE_STRONG &&
+	    (after == NULL ||
+	    cmark_node_get_type(after) == CMARK_NODE_SOFTBREAK ||
+	    cmark_node_get_type(after) == CMARK_NODE_LINEBREAK);
+	if (trailing || *colon || alone)
 		role = lexicon_label(sb.buf);
 	sb_release(&sb);
 	return role;
