@@ -93,8 +93,8 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    " WHERE card_id = ?1 ORDER BY ord",
 	[STMT_DUPS] = "SELECT id FROM " KB_TABLE_CARD
 	    " WHERE dup_of = ?1 ORDER BY id",
-	[STMT_CARD_FIND] = "SELECT c.id FROM " KB_TABLE_CARD " c JOIN "
-	    KB_TABLE_DOC " d ON d.id = c.doc_id WHERE d.path = ?1"
+	[STMT_CARD_FIND] = "SELECT c.id, c.anchor FROM " KB_TABLE_CARD
+	    " c JOIN " KB_TABLE_DOC " d ON d.id = c.doc_id WHERE d.path = ?1"
 	    " AND c.anchor = ?2 COLLATE NOCASE"
 	    " ORDER BY c.anchor = ?2 DESC, c.ord LIMIT 1",
 	[STMT_DOC_CARDS] = "SELECT c.id, c.anchor, c.title FROM "

@@ -6,8 +6,10 @@
  * retrieve -> score for each query, ranks log groups by how confidently
  * they matched, renders them and maps the outcome to the exit status: 0
  * something matched confidently, 1 nothing did, 2 a usage or internal
- * error.
+ * error.  --show DOC#ANCHOR prints one card in full instead (lookup.c).
  */
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -22,6 +24,7 @@
 #include "db.h"
 #include "input.h"
 #include "logscan.h"
+#include "lookup.h"
 #include "msg.h"
 #include "normalize.h"
 #include "render.h"
@@ -33,6 +36,12 @@
 #define KB_LIMIT_DEFAULT	3
 /* --all without -n: every candidate, up to what retrieval gathers. */
 #define KB_LIMIT_ALL		100
+/* Text width when neither the terminal nor $COLUMNS says. */
+#define KB_WIDTH_DEFAULT	80
+/* Narrower than this, a numbered sub-step has no room left for words. */
+#define KB_WIDTH_MIN		20
+/* Wider than this is no screen; it only guards the arithmetic. */
+#define KB_WIDTH_MAX		10000
 
 enum {
 	EXIT_MATCH = 0,		/* something matched with confidence */
@@ -46,11 +55,13 @@ enum {
 	OPT_EXPLAIN,
 	OPT_JSON,
 	OPT_NO_COLOR,
+	OPT_SHOW,
 	OPT_VERSION
 };
 
 struct opts {
 	const char	*db;		/* --db FILE, or NULL */
+	const char	*show;		/* --show DOC#ANCHOR, or NULL */
 	long		 limit;		/* results per query */
 	int		 limit_set;	/* -n was given */
 	int		 all;		/* show results below the threshold */
@@ -73,6 +84,8 @@ static void	 group_query(const struct logscan_group *,
 static int	 run_log(struct db *, struct input *, const struct opts *);
 static int	 run_query(struct db *, const struct input_query *,
 		    const struct opts *, int, double *);
+static int	 run_show(struct db *, const struct opts *);
+static int	 text_width(void);
 static int	 use_color(const struct opts *);
 static int	 usage(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -88,6 +101,7 @@ static const struct option longopts[] = {
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "limit",	required_argument,	NULL, 'n' },
 	{ "no-color",	no_argument,		NULL, OPT_NO_COLOR },
+	{ "show",	required_argument,	NULL, OPT_SHOW },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -98,6 +112,7 @@ help(void)
 	fputs(
 "usage: kbsearch [--db FILE] [-n N] [--all] [--json] [--explain]\n"
 "                [--no-color] [--] [TEXT...]\n"
+"       kbsearch [--db FILE] [--json] [--no-color] --show DOC[#ANCHOR]\n"
 "\n"
 "Find the troubleshooting procedure for an error message.  The TEXT words,\n"
 "joined by spaces, are one query.  Without TEXT, standard input is read as\n"
@@ -116,14 +131,21 @@ help(void)
 "                 \"confidence\",\"doc\",\"anchor\",\"title\",\"matched\",\"cause\",\n"
 "                 \"steps\"}]}; steps are strings numbered \"1.\", \"1.1.\"...\n"
 "  --explain      show the evidence behind each result (JSON: \"explain\")\n"
+"  --show DOC#ANCHOR\n"
+"                 print that card in full, as a result names it (the\n"
+"                 anchor in any case); DOC alone lists its cards\n"
 "  --no-color     no colour (also when NO_COLOR is set or TERM=dumb)\n"
 "  --version      print the version and exit\n"
 "  -h, --help     print this help and exit\n"
 "  --             end of options: later words are TEXT even if they\n"
 "                 start with '-'\n"
 "\n"
-"exit status: 0 something matched with confidence, 1 nothing confident\n"
-"(or no searchable words), 2 usage or internal error.\n",
+"Text output is wrapped to the terminal's width, else $COLUMNS, else 80\n"
+"columns; JSON never is.\n"
+"\n"
+"exit status: 0 something matched with confidence (or --show found the\n"
+"card), 1 nothing confident (or no searchable words, or no such card),\n"
+"2 usage or internal error.\n",
 	    stdout);
 }
 
@@ -141,7 +163,7 @@ usage(const char *fmt, ...)
 		fputc('\n', stderr);
 	}
 	fputs("usage: kbsearch [--db FILE] [-n N] [--all] [--json]"
-	    " [--explain] [--no-color] [--] [TEXT...]\n"
+	    " [--explain] [--no-color] [--show DOC#ANCHOR] [--] [TEXT...]\n"
 	    "try 'kbsearch --help'\n", stderr);
 	return EXIT_TROUBLE;
 }
@@ -162,6 +184,38 @@ use_color(const struct opts *o)
 }
 
 /*
+ * Columns of text output: the terminal's, else $COLUMNS, else
+ * KB_WIDTH_DEFAULT, never less than KB_WIDTH_MIN.
+ */
+static int
+text_width(void)
+{
+	const char	*s;
+	char		*end;
+	long		 n = 0;
+#ifdef TIOCGWINSZ
+	struct winsize	 ws;
+
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		n = ws.ws_col;
+#endif
+	if (n == 0 && (s = getenv("COLUMNS")) != NULL && *s != '\0') {
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (errno != 0 || *end != '\0' || n < 1)
+			n = 0;
+	}
+	if (n == 0)
+		n = KB_WIDTH_DEFAULT;
+	if (n < KB_WIDTH_MIN)
+		n = KB_WIDTH_MIN;
+	if (n > KB_WIDTH_MAX)
+		n = KB_WIDTH_MAX;
+	return (int)n;
+}
+
+/*
  * Matches one query; when show is set, writes its results.  Stores the
  * confidence of the best card in *best when best is not NULL.  Returns
  * EXIT_MATCH, EXIT_NOMATCH or EXIT_TROUBLE.
@@ -172,6 +226,7 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o,
 {
 	struct cands	 cands = { 0 };
 	struct card_view *views = NULL;
+	struct card_more *more = NULL;
 	struct render_item *items = NULL;
 	size_t		 i, n = 0;
 	int		 rc, ret = EXIT_TROUBLE, confident = 0;
@@ -190,6 +245,7 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o,
 		goto out;
 	}
 	views = xcalloc(cands.n ? cands.n : 1, sizeof(*views));
+	more = xcalloc(cands.n ? cands.n : 1, sizeof(*more));
 	items = xcalloc(cands.n ? cands.n : 1, sizeof(*items));
 	for (i = 0; i < cands.n && n < (size_t)o->limit; i++) {
 		if (cands.v[i].confidence >= SCORE_THRESHOLD)
@@ -201,6 +257,13 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o,
 		items[n].cand = &cands.v[i];
 		items[n].card = &views[n];
 		n++;
+		/* text only: the cards its steps point to */
+		if (!o->render.json) {
+			if (lookup_more(db, cands.v[i].card, &views[n - 1],
+			    &more[n - 1]) == -1)
+				goto out;
+			items[n - 1].more = &more[n - 1];
+		}
 	}
 	if (rc == 0 && !confident && !o->render.json && !o->render.groups) {
 		if (cands.n > 0 && !o->all)
@@ -213,11 +276,58 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o,
 	render_query(q, items, n, &o->render);
 	ret = confident ? EXIT_MATCH : EXIT_NOMATCH;
 out:
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		retrieve_card_release(&views[i]);
+		lookup_more_release(&more[i]);
+	}
 	free(views);
+	free(more);
 	free(items);
 	score_cands_release(&cands);
+	return ret;
+}
+
+/*
+ * --show: the card o->show names in full, or every card of a document
+ * (text: one line each).  Returns EXIT_MATCH, EXIT_NOMATCH when there is
+ * no such card (reported, with the closest names) or EXIT_TROUBLE.
+ */
+static int
+run_show(struct db *db, const struct opts *o)
+{
+	struct card_view *views = NULL;
+	struct card_more more;
+	long long	*ids = NULL;
+	size_t		 i, n = 0, loaded = 0;
+	int		 rc, ret = EXIT_TROUBLE;
+
+	if ((rc = lookup_name(db, o->show, &ids, &n)) != 0) {
+		ret = rc == 1 ? EXIT_NOMATCH : EXIT_TROUBLE;
+		goto out;
+	}
+	views = xcalloc(n, sizeof(*views));
+	for (loaded = 0; loaded < n; loaded++)
+		if (retrieve_card(db, ids[loaded], &views[loaded]) == -1)
+			goto out;
+	if (n > 1 && !o->render.json) {
+		render_list(views, n, &o->render);
+		ret = EXIT_MATCH;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		rc = lookup_more(db, ids[i], &views[i], &more);
+		if (rc == 0)
+			render_card(&views[i], &more, &o->render);
+		lookup_more_release(&more);
+		if (rc == -1)
+			goto out;
+	}
+	ret = EXIT_MATCH;
+out:
+	for (i = 0; i < loaded; i++)
+		retrieve_card_release(&views[i]);
+	free(views);
+	free(ids);
 	return ret;
 }
 
@@ -394,6 +504,11 @@ main(int argc, char *argv[])
 		case OPT_NO_COLOR:
 			o.no_color = 1;
 			break;
+		case OPT_SHOW:
+			if (*optarg == '\0')
+				return usage("--show: empty card name");
+			o.show = optarg;
+			break;
 		case OPT_VERSION:
 			printf("kbsearch %s\n", KB_VERSION);
 			return finish(EXIT_MATCH);
@@ -409,8 +524,13 @@ main(int argc, char *argv[])
 	if (o.all && !o.limit_set)
 		o.limit = KB_LIMIT_ALL;
 	o.render.color = use_color(&o);
+	if (!o.render.json)
+		o.render.width = text_width();
 
-	if (argc > 0)
+	if (o.show != NULL) {
+		if (argc > 0)
+			return usage("--show takes no TEXT: %s", argv[0]);
+	} else if (argc > 0)
 		in = input_args(argc, argv);
 	else if (isatty(STDIN_FILENO))
 		return usage("no TEXT and standard input is a terminal");
@@ -423,7 +543,9 @@ main(int argc, char *argv[])
 		status = EXIT_TROUBLE;
 		goto out;
 	}
-	if (o.render.groups)
+	if (o.show != NULL)
+		status = run_show(db, &o);
+	else if (o.render.groups)
 		status = run_log(db, in, &o);
 	else if (input_next(in, &q) == 1)
 		status = run_query(db, &q, &o, 1, NULL);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct cand;
+struct card_more;
 struct card_view;
 struct input_query;
 
@@ -18,12 +19,14 @@ struct render_opts {
 	int	 color;		/* ANSI colour in text output */
 	int	 explain;	/* add the evidence behind each result */
 	int	 groups;	/* stdin: a header per error group, summary */
+	int	 width;		/* wrap text at this column, 0: never */
 };
 
 /* One result: a ranked candidate and its loaded card. */
 struct render_item {
 	const struct cand	*cand;	/* scores and evidence */
 	const struct card_view	*card;	/* what to show */
+	const struct card_more	*more;	/* where its steps point, or NULL */
 };
 
 /*
@@ -39,6 +42,18 @@ void	 render_query(const struct input_query *q,
  * distinct errors, 2 matched", and how many were not held.
  */
 void	 render_summary(size_t groups, size_t matched, unsigned long more,
+	    const struct render_opts *o);
+
+/*
+ * --show: one card in full (title, doc#anchor, symptom, error strings,
+ * cause, diagnosis, steps with the cards they point to, notes, links);
+ * with json, one JSON Lines object with the keys of a result and more.
+ */
+void	 render_card(const struct card_view *v, const struct card_more *m,
+	    const struct render_opts *o);
+
+/* --show DOC in text: "doc#anchor  title", one line per card. */
+void	 render_list(const struct card_view *v, size_t n,
 	    const struct render_opts *o);
 
 #endif
