@@ -27,8 +27,8 @@ enum db_stmt {
 				   dup_of, doc path, doc title */
 	STMT_STEPS,		/* (card id) -> depth, text, note, line */
 	STMT_DUPS,		/* (card id) -> ids of cards that copy it */
-	STMT_CARD_FIND,		/* (doc path, anchor) -> card id; the anchor
-				   ignores case, an exact one wins */
+	STMT_CARD_FIND,		/* (doc path, anchor) -> card id, anchor; the
+				   anchor ignores case, an exact one wins */
 	STMT_DOC_CARDS,		/* (doc path) -> card id, anchor, title */
 	STMT_DOC_FIND,		/* (path) -> doc paths equal to it or ending
 				   in "/path", ignoring case */
