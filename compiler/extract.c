@@ -80,6 +80,7 @@ static void	 code_errors(struct ex *, const char *, const char *, int);
 static int	 context(struct outline *, size_t);
 static void	 directive(struct strbuf *);
 static void	 errors_in_line(struct ex *, struct pline *, int);
+static void	 quoted_errors(struct ex *, struct pline *);
 static int	 event_key(const char *, const char **);
 static int	 event_log(struct ex *, const char *, int);
 static void	 finish_card(struct ex *);
@@ -335,19 +336,12 @@ add_error(struct ex *ex, const char *s, size_t n, int line)
 	free(t);
 }
 
-/*
- * Error strings in one line of symptom text: quoted phrases, bold
- * sentences, and what follows "the following error message:".  When the
- * line only announces a message, *cue tells the next line to be taken.
- */
+/* Phrases in "straight" or “curly” quotes in one line: error strings. */
 static void
-errors_in_line(struct ex *ex, struct pline *l, int cue)
+quoted_errors(struct ex *ex, struct pline *l)
 {
-	const char	*s = sb_str(&l->text), *p, *q, *colon;
-	const char	*b;
-	size_t		 before = ex->card->nerrs, n;
+	const char	*s = sb_str(&l->text), *p, *q;
 
-	/* "straight" and “curly” quotes */
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"' && (q = strchr(p + 1, '"')) != NULL) {
 			add_error(ex, p + 1, (size_t)(q - p - 1), l->line);
@@ -358,6 +352,21 @@ errors_in_line(struct ex *ex, struct pline *l, int cue)
 			p = q + 2;
 		}
 	}
+}
+
+/*
+ * Error strings in one line of symptom text: quoted phrases, bold
+ * sentences, and what follows "the following error message:".  When the
+ * line only announces a message, cue tells that this line is the message.
+ */
+static void
+errors_in_line(struct ex *ex, struct pline *l, int cue)
+{
+	const char	*s = sb_str(&l->text), *colon;
+	const char	*b;
+	size_t		 before = ex->card->nerrs, n;
+
+	quoted_errors(ex, l);
 	for (b = l->bold.buf; b != NULL && b < l->bold.buf + l->bold.len;
 	    b += strlen(b) + 1) {
 		n = strlen(b);
@@ -456,6 +465,14 @@ paragraph(struct ex *ex, cmark_node *para)
 		    lexicon_error_cue(sb_str(&l->text)))
 			/* "You receive the following error message:" */
 			ex->role = ROLE_SYMPTOM;
+		/*
+		 * Outside Symptoms a quote is a message only where the
+		 * sentence says so ("The error in the system log states:
+		 * “...”"); elsewhere quotes are UI labels and setting names.
+		 */
+		if (ex->role != ROLE_SYMPTOM && ex->role != ROLE_PROCEDURE &&
+		    lexicon_error_mention(sb_str(&l->text)))
+			quoted_errors(ex, l);
 		if (ex->role == ROLE_SYMPTOM) {
 			errors_in_line(ex, l, cue);
 			cue = lexicon_error_cue(sb_str(&l->text)) &&

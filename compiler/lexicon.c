@@ -162,6 +162,12 @@ static struct rule message = {
 	"|isn't|wasn't)\\b", -1, NULL
 };
 
+static struct rule error_mention = {
+	"\\b(?:error|message|warning|event|log)s?\\b[^.\"\\x{201c}]*"
+	"(?:states?|says?|reads?|shows?|displays?|contains?|appears?"
+	"|returns?|similar to|like)\\b", -1, NULL
+};
+
 static pcre2_match_context	*mctx;
 static pcre2_match_data		*md;
 
@@ -285,6 +291,12 @@ lexicon_message(const char *heading)
 }
 
 int
+lexicon_error_mention(const char *text)
+{
+	return match(&error_mention, text, NULL);
+}
+
+int
 lexicon_error_cue(const char *text)
 {
 	return match(&error_cue, text, NULL);
@@ -314,6 +326,7 @@ lexicon_shutdown(void)
 	free_rules(&step_line, 1);
 	free_rules(&alert_word, 1);
 	free_rules(&error_cue, 1);
+	free_rules(&error_mention, 1);
 	free_rules(&error_heading, 1);
 	free_rules(&message, 1);
 	pcre2_match_data_free(md);

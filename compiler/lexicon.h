@@ -51,6 +51,8 @@ int	 lexicon_error_cue(const char *text);
 int	 lexicon_error_heading(const char *heading);
 /* Nonzero when an error-like heading reads as the message itself. */
 int	 lexicon_message(const char *heading);
+/* Nonzero when a sentence says what a message or log says ("states:"). */
+int	 lexicon_error_mention(const char *text);
 void	 lexicon_shutdown(void);
 
 #endif
