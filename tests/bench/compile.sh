@@ -1,0 +1,106 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Compiling speed, as a benchmark that prints figures (not a timed test).
+# Extracts the full corpus into a temporary directory and times, as
+# medians of 3 whole processes: a full kbc build into a new file, the
+# cmark-gfm CLI parsing the same files (one stream), a plain FTS5 import
+# of their raw text (python3 sqlite3, one transaction), and an incremental
+# kbc rebuild after one file was edited.  Throughput is the documents'
+# bytes over wall time.
+#
+# usage: tests/bench/compile.sh KBC [CORPUS.tar.zst]
+set -eu
+kbc=${1:?usage: compile.sh KBC [CORPUS.tar.zst]}
+corpus=${2:-/work/shared/corpus/full/SupportArticles-docs-md.tar.zst}
+for tool in cmark-gfm python3; do
+	command -v "$tool" >/dev/null || { echo "compile.sh: needs $tool" >&2; exit 77; }
+done
+[ -r "$corpus" ] || { echo "compile.sh: no corpus $corpus" >&2; exit 77; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/kb"
+tar --zstd -xf "$corpus" -C "$tmp/kb"
+# the documents kbc compiles: includes/ directories are fragments
+find "$tmp/kb" -name includes -prune -o -type f -name '*.md' -print |
+    LC_ALL=C sort >"$tmp/files"
+ndocs=$(wc -l <"$tmp/files")
+bytes=$(xargs cat <"$tmp/files" | wc -c)
+
+# now: seconds since the epoch, with nanoseconds
+now() {
+	date +%s.%N
+}
+
+# median3 A B C
+median3() {
+	printf '%s\n' "$@" | sort -g | sed -n 2p
+}
+
+# timed CMD...: prints the wall time of CMD in seconds
+timed() {
+	t0=$(now)
+	"$@" >/dev/null 2>&1 || [ $? -eq 1 ]
+	t1=$(now)
+	echo "$t1 - $t0" | bc -l
+}
+
+full() {
+	rm -f "$tmp/full.db"
+	"$kbc" -q -o "$tmp/full.db" "$tmp/kb"
+}
+cmark_all() {
+	xargs cat <"$tmp/files" | cmark-gfm -e table -e strikethrough \
+	    -e autolink -e tagfilter >/dev/null
+}
+fts_import() {
+	rm -f "$tmp/fts.db"
+	python3 - "$tmp/fts.db" "$tmp/files" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE VIRTUAL TABLE t USING fts5(path, body,"
+          " tokenize='porter unicode61 remove_diacritics 2')")
+with open(sys.argv[2]) as names:
+    for name in names:
+        name = name.rstrip("\n")
+        with open(name, encoding="utf-8", errors="replace") as f:
+            c.execute("INSERT INTO t VALUES (?, ?)", (name, f.read()))
+c.commit()
+EOF
+}
+incremental() {
+	printf '\nEdited for the benchmark, run %s.\n' "$1" >>"$edit"
+	"$kbc" -q -o "$tmp/full.db" "$tmp/kb"
+}
+
+full >/dev/null 2>&1 || true		# warm the page cache
+set -- "$(timed full)" "$(timed full)" "$(timed full)"
+t_full=$(median3 "$@")
+set -- "$(timed cmark_all)" "$(timed cmark_all)" "$(timed cmark_all)"
+t_cmark=$(median3 "$@")
+set -- "$(timed fts_import)" "$(timed fts_import)" "$(timed fts_import)"
+t_fts=$(median3 "$@")
+# a document in the middle of the sorted order, without includes
+edit=$(sed -n "$((ndocs / 2)),\$p" "$tmp/files" |
+    xargs grep -L -i '\[!INCLUDE' 2>/dev/null | head -1)
+full >/dev/null 2>&1 || true
+set -- "$(timed incremental 1)" "$(timed incremental 2)" \
+    "$(timed incremental 3)"
+t_inc=$(median3 "$@")
+touch "$edit"
+set -- "$(timed "$kbc" -q -o "$tmp/full.db" "$tmp/kb")" \
+    "$(timed "$kbc" -q -o "$tmp/full.db" "$tmp/kb")" \
+    "$(timed "$kbc" -q -o "$tmp/full.db" "$tmp/kb")"
+t_same=$(median3 "$@")
+
+mb=$(echo "$bytes / 1000000" | bc -l)
+printf 'corpus: %d documents, %.1f MB; medians of 3 runs\n' "$ndocs" "$mb"
+printf '%-40s %8s %10s\n' "" "seconds" "MB/s"
+row() {
+	printf '%-40s %8.2f %10.1f\n' "$1" "$2" "$(echo "$mb / $2" | bc -l)"
+}
+row "kbc, full build" "$t_full"
+row "cmark-gfm CLI, parse only" "$t_cmark"
+row "python3 sqlite3 FTS5 import" "$t_fts"
+row "kbc, incremental, 1 document edited" "$t_inc"
+row "kbc, incremental, nothing changed" "$t_same"
