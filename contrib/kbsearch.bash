@@ -14,6 +14,21 @@ _kb_files()
 	compopt -o filenames 2>/dev/null
 }
 
+# Cards for --show: "doc#" completes to the anchors of doc's cards, read
+# from "kbsearch --json --show doc" with the --db of the command line.
+_kb_cards()
+{
+	local db=() i
+	for ((i = 1; i < COMP_CWORD - 1; i++)); do
+		[ "${COMP_WORDS[i]}" = --db ] && db=(--db "${COMP_WORDS[i+1]}")
+	done
+	local IFS=$'\n'
+	COMPREPLY=($(compgen -W "$(kbsearch "${db[@]}" --json --show \
+	    "${1%%#*}" 2>/dev/null | sed -n \
+	    's/.*"doc":"\([^"]*\)","anchor":"\([^"]*\)".*/\1#\2/p')" \
+	    -- "$1"))
+}
+
 _kbsearch()
 {
 	local cur prev i
@@ -23,6 +38,10 @@ _kbsearch()
 	case $prev in
 	--db)
 		_kb_files "$cur"
+		return
+		;;
+	--show)
+		_kb_cards "$cur"
 		return
 		;;
 	-n|--limit)
@@ -36,7 +55,7 @@ _kbsearch()
 	done
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--db -n --limit --all --json --explain
-		    --no-color --version -h --help --' -- "$cur"))
+		    --show --no-color --version -h --help --' -- "$cur"))
 	fi
 }
 

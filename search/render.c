@@ -74,6 +74,7 @@ static void	 json_card(struct strbuf *, const struct card_view *,
 static void	 json_steps(struct strbuf *, const struct card_view *);
 static void	 number_step(struct numbering *, int, struct strbuf *);
 static void	 out_init(struct out *, const struct render_opts *);
+static void	 out_keep(struct out *, const char *);
 static void	 out_lead(struct out *, const char *);
 static void	 out_nl(struct out *);
 static void	 out_release(struct out *);
@@ -123,6 +124,24 @@ out_lead(struct out *o, const char *s)
 {
 	fputs(s, stdout);
 	o->col += strlen(s);
+}
+
+/*
+ * Starts a new line now unless s (ASCII and whole words) fits on this
+ * one, so that it is not split: "→ see doc#anchor" reads as one unit.
+ */
+static void
+out_keep(struct out *o, const char *s)
+{
+	size_t	 width = 0;
+
+	for (; *s != '\0'; s++)
+		width += ((unsigned char)*s & 0xC0) != 0x80;
+	if (o->width > 0 && o->col > strlen(o->indent) &&
+	    o->col + o->pend + width > (size_t)o->width) {
+		out_nl(o);
+		out_lead(o, o->indent);
+	}
 }
 
 /* A colour sequence, when colour is allowed; it takes no column. */
@@ -321,7 +340,7 @@ static void
 card_steps(struct out *o, const struct card_view *v,
     const struct card_more *m)
 {
-	struct strbuf	 ind = { 0 };
+	struct strbuf	 ind = { 0 }, see = { 0 };
 	char		**num;
 	size_t		 i, j, k;
 	int		 d, depth, seen;
@@ -365,6 +384,10 @@ card_steps(struct out *o, const struct card_view *v,
 			if (k < i)
 				continue;
 			o->pend = seen ? 0 : 2;
+			sb_reset(&see);
+			sb_addf(&see, "%s%s", seen ? ", " : "\xe2\x86\x92 see ",
+			    l->card);
+			out_keep(o, see.buf);
 			out_text(o, seen ? ", " : "\xe2\x86\x92 see ", 0);
 			out_style(o, C_CYAN);
 			out_text(o, l->card, 0);
@@ -381,6 +404,7 @@ card_steps(struct out *o, const struct card_view *v,
 	}
 	step_numbers_free(num, v->nsteps);
 	sb_release(&ind);
+	sb_release(&see);
 	o->indent = INDENT;
 }
 
