@@ -1128,6 +1128,8 @@ finish_card(struct ex *ex)
 	sb_adds(&all, sb_str(&c->diagnosis));
 	sb_addc(&all, '\n');
 	sb_adds(&all, sb_str(&c->notes));
+	sb_addc(&all, '\n');
+	sb_adds(&all, sb_str(&c->other));
 	for (i = 0; i < c->nsteps; i++) {
 		sb_addc(&all, '\n');
 		sb_adds(&all, c->steps[i].text);

@@ -141,7 +141,8 @@ static struct rule error_cue = {
 	"|gets? (?:the|this|an?|following) (?:error|message)"
 	"|receives? (?:the|this|an?) (?:error|message)"
 	"|you get|you see|an error (?:occurs|appears)|with the error"
-	"|reports? (?:the )?error|(?:error|message)[^.]*:\\s*$",
+	"|reports? (?:the )?error|(?:error|message)[^.]*:\\s*$"
+	"|(?:resembles?|similar to|like) (?:the following|this):\\s*$",
 	-1, NULL
 };
 
