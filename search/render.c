@@ -756,6 +756,9 @@ render_card(const struct card_view *v, const struct card_more *m,
 			out_text(&o, l->card != NULL ? " " : ": ", 0);
 		}
 		if (l->card != NULL) {
+			sb_reset(&sb);
+			sb_addf(&sb, "\xe2\x86\x92 see %s", l->card);
+			out_keep(&o, sb.buf);
 			out_text(&o, "\xe2\x86\x92 see ", 0);
 			out_style(&o, C_CYAN);
 			out_text(&o, l->card, 0);

@@ -3,12 +3,14 @@
 # The kbsearch command-line contract (DESIGN.md, STYLE.md section 9): exit
 # status 0/1/2, --help and --version, usage errors, "--", colour rules,
 # JSON Lines, FTS5 syntax and other hostile text pasted as a query, index
-# errors and write errors.  Uses the KB built into the binary (kb/).
-# Usage: cli.sh KBSEARCH
-K=${1:?usage: cli.sh KBSEARCH}
+# errors and write errors, --show, wrapping and highlighting.  Uses the KB
+# built into the binary (kb/), and with KBC a small KB compiled here.
+# Usage: cli.sh KBSEARCH [KBC]
+K=${1:?usage: cli.sh KBSEARCH [KBC]}
+KBC=${2:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/kbcli.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
-unset KBSEARCH_DB NO_COLOR
+unset KBSEARCH_DB NO_COLOR COLUMNS
 fails=0
 n=0
 
@@ -257,6 +259,236 @@ else
 	echo "not ok $n - closed pipe: exit $rc"
 	sed 's/^/# /' "$T/err"
 	fails=$((fails + 1))
+fi
+
+# --show DOC#ANCHOR: one card in full; the anchor ignores case (issue 7)
+vnc=cloud-windows/login-failures#VNC
+run 0 "$K" --show "$vnc" && expect out '^Logging in via VNC$' &&
+    expect out "^   $vnc\$" && expect out '^   Steps:$' &&
+    expect out '^      1\. Log in to the CVM console\.$' &&
+    expect out '^   Links:$' && empty err
+run 0 "$K" --show cloud-windows/login-failures#vnc &&
+    expect out '^Logging in via VNC$'
+run 0 "$K" --show cloud-windows/login-failures.md#VNC &&
+    expect out '^Logging in via VNC$'
+run 0 "$K" --show login-failures#AuthenticationError &&
+    expect out '^   Errors:$' &&
+    expect out '^      Authentication error\. Invalid flag is provided'
+# a step that links to another card names it
+run 0 env COLUMNS=200 "$K" --show cloud-windows/login-failures#HighServerLoad &&
+    expect out "^      1\. Log in to the instance by using VNC login\. .*→ see $vnc\$"
+run 0 "$K" --no-color "High server load CPU VNC" && expect out "→ see $vnc"
+# a document alone: its cards, one per line
+run 0 "$K" --show cloud-windows/login-failures &&
+    expect out "^$vnc  Logging in via VNC\$" &&
+    expect out '^cloud-windows/login-failures#AuthenticationError  '
+# unknown names: exit 1, the closest names or a pointer to a search
+run 1 "$K" --show cloud-windows/login-failures#VNX && empty out &&
+    expect err "^kbsearch: no card cloud-windows/login-failures#VNX; did you mean $vnc\?\$"
+run 1 "$K" --show cloud-windows/login-failures#nothing-like-it && empty out &&
+    expect err '^kbsearch: no card .*; its cards: VNC, '
+run 1 "$K" --show no/such-page#x && empty out &&
+    expect err '^kbsearch: no card no/such-page#x; try kbsearch TEXT$'
+run 1 "$K" --show VNC && expect err "did you mean $vnc\?"
+run 1 "$K" --json --show no/such-page && empty out
+# usage: a name is needed, and no TEXT with it
+run 2 "$K" --show && expect err '^usage: kbsearch'
+run 2 "$K" --show "" && expect err '^usage: kbsearch'
+run 2 "$K" --show "$vnc" extra words && expect err 'takes no TEXT'
+
+# pycheck NAME SCRIPT ARGS...: SCRIPT reads $T/out and must succeed.
+pycheck() {
+	name=$1
+	shift
+	n=$((n + 1))
+	if python3 "$@" <"$T/out" >"$T/py" 2>&1; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		sed 's/^/# /' "$T/py"
+		fails=$((fails + 1))
+	fi
+}
+
+if command -v python3 >/dev/null 2>&1; then
+	cat >"$T/kb_show.py" <<'PY'
+import json, sys
+keys = ["rank", "score", "confidence", "doc", "anchor", "title", "matched",
+    "cause", "steps", "doc_title", "symptom", "errors", "diagnosis", "notes",
+    "links", "duplicates"]
+lines = sys.stdin.read().splitlines()
+assert len(lines) == int(sys.argv[1]), len(lines)
+for l in lines:
+	o = json.loads(l)
+	assert list(o) == keys, list(o)
+	assert o["rank"] is None and o["matched"] is None
+	assert all(isinstance(s, str) for s in o["steps"] + o["errors"])
+	for k in o["links"]:
+		assert list(k) == ["text", "target", "card", "step"], list(k)
+if sys.argv[2:]:
+	o = json.loads(lines[0])
+	assert o["doc"] + "#" + o["anchor"] == sys.argv[2], o["anchor"]
+	assert {"text": "VNC login", "target": "#VNC",
+	    "card": "cloud-windows/login-failures#VNC", "step": "1."} in o["links"]
+PY
+	run 0 "$K" --json --show cloud-windows/login-failures#highserverload &&
+	    pycheck "--json --show: one object, keys in order" \
+	    "$T/kb_show.py" 1 cloud-windows/login-failures#HighServerLoad
+	run 0 "$K" --json --show cloud-windows/login-failures &&
+	    pycheck "--json --show DOC: every card, one per line" \
+	    "$T/kb_show.py" 8
+fi
+
+# no colour: NO_COLOR, --no-color and TERM=dumb, for --show too
+run 0 env NO_COLOR=1 "$K" --show "$vnc" && refuse out "$esc"
+run 0 "$K" --no-color --show "$vnc" && refuse out "$esc"
+run 0 env TERM=dumb "$K" --show "$vnc" && refuse out "$esc"
+run 0 env TERM=dumb "$K" "Authentication error" && refuse out "$esc"
+
+# wrapping: COLUMNS wide at most, except a word longer than a line; at
+# word boundaries, as many words as fit (code points, not bytes); the
+# continuation of a step is indented under its text
+if command -v python3 >/dev/null 2>&1; then
+	cat >"$T/kb_wrap.py" <<'PY'
+import re, sys
+w = int(sys.argv[1])
+lines = sys.stdin.buffer.read().decode("utf-8").split("\n")
+step = re.compile(r"^( {6,})(\d{1,2}(?:\.\d{1,2})*\.) ")
+label = re.compile(r"^   [A-Z][A-Za-z ]*:( |$)")
+cont = None
+for i, l in enumerate(lines):
+	words = l.split()
+	if len(l) > w:
+		# one word, or a step number and one word
+		assert len(words) == 1 or (len(words) == 2 and step.match(l)), \
+		    "line %d: %d columns: %r" % (i + 1, len(l), l)
+	m = step.match(l)
+	if m:
+		cont = len(m.group(1)) + len(m.group(2)) + 1
+	elif label.match(l) or not l.startswith(" "):
+		cont = None
+	elif cont is not None:
+		assert l.startswith(" " * cont), "line %d: indent: %r" % (i + 1, l)
+	# greedy, for a "Cause:" with no line breaks of its own: the first
+	# word of each continuation line did not fit on the line above
+	if sys.argv[2:] and i + 1 < len(lines) and re.match(
+	    r"^(   Cause: |     \S)", l) and re.match(r"^     \S", lines[i + 1]):
+		nxt = lines[i + 1].split()[0]
+		assert len(l) + 1 + len(nxt) > w, \
+		    "line %d: %r could hold %r" % (i + 1, l, nxt)
+PY
+	for args in "Authentication error" \
+	    "The credentials that were used to connect to 10.1.2.3 did not work." \
+	    "--show cloud-windows/login-failures#AuthenticationError" \
+	    "--show cloud-windows/rdp-credentials-did-not-work"; do
+		for cols in 40 57; do
+			# shellcheck disable=SC2086
+			COLUMNS=$cols "$K" $args >"$T/out" 2>"$T/err"
+			pycheck "COLUMNS=$cols: $args" "$T/kb_wrap.py" "$cols"
+		done
+	done
+	run 0 env COLUMNS=40 "$K" --json "Authentication error" &&
+	    expect out '^.{200,}$'
+	run 0 env COLUMNS=junk "$K" "Authentication error" &&
+	    expect out '^   Cause: Microsoft released a security update in March 2018\. This update fixes$'
+
+	# the query's words are bold in the matched error, on a terminal only
+	cat >"$T/kb_tty.py" <<'PY'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdout=s, stderr=subprocess.DEVNULL,
+    stdin=subprocess.DEVNULL)
+os.close(s)
+out = b''
+while True:
+	try:
+		b = os.read(m, 65536)
+	except OSError:
+		break
+	if not b:
+		break
+	out += b
+p.wait()
+sys.stdout.buffer.write(out.replace(b'\r\n', b'\n'))
+sys.exit(p.returncode)
+PY
+	bold=$(printf '\033\\[1m')
+	off=$(printf '\033\\[0m')
+	q="Authentication error invalid flag"
+	run 0 env TERM=xterm python3 "$T/kb_tty.py" "$K" "$q" &&
+	    expect out "Matched:.* ${bold}Authentication${off} ${bold}error${off}\. ${bold}Invalid${off} ${bold}flag${off} is provided"
+	run 0 env TERM=xterm NO_COLOR=1 python3 "$T/kb_tty.py" "$K" "$q" &&
+	    expect out '^   Matched: Authentication error\. Invalid flag is provided to the function\.$' &&
+	    refuse out "$esc"
+	run 0 "$K" "$q" &&
+	    expect out '^   Matched: Authentication error\. Invalid flag is provided to the function\.$'
+	run 0 env TERM=xterm python3 "$T/kb_tty.py" "$K" --show "$vnc" &&
+	    expect out "$esc"
+	run 0 env TERM=xterm NO_COLOR=1 python3 "$T/kb_tty.py" "$K" --show "$vnc" &&
+	    refuse out "$esc"
+fi
+
+# links between documents of a KB compiled here: a relative .md path or
+# an anchor of the same document leads to a card
+if [ -n "$KBC" ]; then
+	mkdir -p "$T/kb/net" "$T/kb/vm"
+	cat >"$T/kb/net/dns.md" <<'MD'
+# DNS lookups fail
+
+## Symptom
+
+The error "Temporary failure in name resolution" appears.
+
+## Cause
+
+Ünïcödé wörds ärë çöüntéd äs öné çölümn éäch, nöt äs twö bÿtés, sö thïs lïné wräps äs läté äs ït cän: ä ä ä ä ä ä ä ä ä ä ä ä ä ä ä ä ä ä ä ä.
+
+## Steps
+
+1. Log in through the console, see [console login](../vm/console.md#Console-Login).
+2. Check the resolver as in [Checking resolv.conf](#checking).
+3. Restart it as in [the restart guide](../vm/console.md).
+4. Read [the vendor page](https://example.com/dns).
+
+## Checking resolv.conf {#checking}
+
+### Symptom
+
+Names do not resolve.
+
+### Steps
+
+1. Open /etc/resolv.conf.
+MD
+	cat >"$T/kb/vm/console.md" <<'MD'
+# Console login
+
+## Symptom
+
+You cannot log in through SSH: "Connection refused".
+
+## Steps
+
+1. Open the console.
+MD
+	run 0 "$KBC" -q -o "$T/links.db" "$T/kb"
+	run 0 env COLUMNS=200 "$K" --db "$T/links.db" \
+	    --show net/dns#DNS-LOOKUPS-FAIL &&
+	    expect out '^      1\. Log in through the console, see console login\.  → see vm/console#console-login$' &&
+	    expect out '^      2\. .*→ see net/dns#checking$' &&
+	    expect out '^      3\. .*→ see vm/console#console-login$' &&
+	    expect out '^      4\. Read the vendor page\.$' &&
+	    expect out '^      the vendor page: https://example\.com/dns$'
+	run 0 "$K" --db "$T/links.db" --show net/dns &&
+	    expect out '^net/dns#dns-lookups-fail  DNS lookups fail$' &&
+	    expect out '^net/dns#checking  Checking resolv\.conf$'
+	run 0 "$K" --db "$T/links.db" --show vm/console &&
+	    expect out '^Console login$'
+	if command -v python3 >/dev/null 2>&1; then
+		COLUMNS=40 "$K" --db "$T/links.db" \
+		    --show net/dns#dns-lookups-fail >"$T/out" 2>"$T/err"
+		pycheck "wrapping counts code points" "$T/kb_wrap.py" 40 greedy
+	fi
 fi
 
 echo "1..$n"
