@@ -117,9 +117,7 @@ resolve_path(const char *doc, const char *target)
 	for (p = path, n = 0; *p != '\0'; ) {
 		size_t len = strcspn(p, "/");
 
-		if (len == 1 && p[0] == '.')
-			;
-		else if (len == 2 && p[0] == '.' && p[1] == '.') {
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
 			if (n == 0) {
 				free(path);
 				return NULL;
@@ -128,7 +126,7 @@ resolve_path(const char *doc, const char *target)
 				n--;
 			if (n > 0)
 				n--;
-		} else if (len > 0) {
+		} else if (len > 1 || (len == 1 && p[0] != '.')) {
 			if (n > 0)
 				path[n++] = '/';
 			memmove(path + n, p, len);

@@ -170,8 +170,9 @@ is_hit(const struct out *o, const char *w, size_t len)
 	buf[len] = '\0';
 	norm = normalize_text(buf);
 	n = strlen(norm);
+	/* one word in, one word out: else it was punctuation or a phrase */
 	if (n == 0 || strchr(norm, ' ') != NULL)
-		;
+		hit = 0;
 	else if (normalize_is_placeholder(norm, n)) {
 		for (i = 0; o->query[i] != '\0'; i++)
 			if (strncasecmp(o->query + i, buf, len) == 0) {
