@@ -207,6 +207,7 @@ pragma_int(struct db *db, const char *sql, long long *out)
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	*out = 0;
 	rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, "cannot read index header", rc);
@@ -347,8 +348,9 @@ db_open(const char *path)
 		 * array in .rodata can be handed over as is.
 		 */
 		rc = sqlite3_deserialize(db->sql, "main",
-		    (unsigned char *)(size_t)kb_image, kb_image_size,
-		    kb_image_size, SQLITE_DESERIALIZE_READONLY);
+		    (unsigned char *)(size_t)kb_image,
+		    (sqlite3_int64)kb_image_size, (sqlite3_int64)kb_image_size,
+		    SQLITE_DESERIALIZE_READONLY);
 		if (rc != SQLITE_OK) {
 			fail(db, "cannot load index", rc);
 			goto fail;
