@@ -54,6 +54,12 @@
  */
 #define KB_CHUNK_WORDS		3
 #define KB_CHUNKS_MAX		24
+/*
+ * Informative words in one stretch of found chunks that make it a
+ * quotation of the card rather than shared vocabulary: longer than any
+ * common phrase of procedures ("open the registry editor").
+ */
+#define QUOTE_WORDS		6
 /* Lines of a paste looked up one by one as exact error strings. */
 #define KB_SIG_LINES_MAX	2000
 /* Words of a paste used for alignment (64 KiB of text is ~12,000). */
@@ -93,6 +99,17 @@
 #define SPELL_STEM_MIN		4
 #define SPELL_SUFFIX		3
 #define SPELL_CREDIT		0.8
+/*
+ * A word no card has in its title, symptom or error strings (only in
+ * causes and steps: "action", "protocol", "check") names no problem;
+ * it is worth this share of its IDF, both as evidence and as a word
+ * the card must cover, so such words neither crowd the rare-term
+ * selection nor hide that a card names the paste's other words.
+ */
+#define WEAK_TERM		0.5
+
+/* FTS5 column filter of the fields that name a problem (schema.h order). */
+#define MAIN_COLS		"{title symptom errors}"
 
 struct term {
 	const char	*w;		/* the word, borrowed from the toks */
@@ -100,7 +117,10 @@ struct term {
 	char		*syn;		/* normalized synonym expansion */
 	char		*fix;		/* spelling correction, or NULL */
 	long long	 df;		/* cards containing word or synonym */
-	double		 weight;	/* IDF share in [0,1] */
+	long long	 dfm;		/* same, in a title, symptom or error */
+	double		 weight;	/* IDF share in [0,1], times WEAK_TERM
+					   when no card names it in a main
+					   field */
 	int		 ph;		/* phrase number in the bm25 MATCH */
 	int		 ph_syn;	/* same for the expansion, or -1 */
 	int		 order;		/* position in the paste */
@@ -140,10 +160,11 @@ static int	 fetch_dup_of(struct query *);
 static double	 field_weight(unsigned);
 static double	 idf_share(const struct query *, long long);
 static int	 lookup_terms(struct query *);
+static int	 main_df(struct query *, struct term *, struct strbuf *);
 static size_t	 pick_chunks(const struct query *, struct chunk **);
 static int	 spell(struct query *, struct term *);
 static int	 step_done(struct query *, int);
-static int	 term_df_cmp(const void *, const void *);
+static int	 term_cmp(const void *, const void *);
 static int	 tier_codes(struct query *);
 static int	 tier_chunks(struct query *);
 static int	 tier_fts(struct query *);
@@ -259,13 +280,16 @@ idf_share(const struct query *q, long long df)
 	return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
+/* Unknown words first, then the heaviest; ties in paste order. */
 static int
-term_df_cmp(const void *a, const void *b)
+term_cmp(const void *a, const void *b)
 {
 	const struct term *x = a, *y = b;
 
-	if (x->df != y->df)
-		return x->df < y->df ? -1 : 1;
+	if ((x->df == 0) != (y->df == 0))
+		return x->df == 0 ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
 	return x->order - y->order;
 }
 
@@ -350,9 +374,38 @@ out:
 }
 
 /*
+ * t->dfm: cards holding t (its correction or its expansion) in a title,
+ * symptom or error string.  sb is scratch.  Returns 0, or -1 (reported).
+ */
+static int
+main_df(struct query *q, struct term *t, struct strbuf *sb)
+{
+	long long	 df;
+
+	sb_reset(sb);
+	sb_adds(sb, MAIN_COLS " : ");
+	if (t->fix != NULL)
+		add_quoted(sb, t->fix, strlen(t->fix));
+	else
+		add_quoted(sb, t->w, t->len);
+	if (count_match(q, sb->buf, &t->dfm) == -1)
+		return -1;
+	if (t->syn == NULL)
+		return 0;
+	sb_reset(sb);
+	sb_adds(sb, MAIN_COLS " : ");
+	add_quoted(sb, t->syn, strlen(t->syn));
+	if (count_match(q, sb->buf, &df) == -1)
+		return -1;
+	if (df > t->dfm)
+		t->dfm = df;
+	return 0;
+}
+
+/*
  * The informative words of the paste, each with its synonym expansion
- * and document frequency, then sorted rarest first (unknown words, df 0,
- * come first).
+ * and document frequencies, then sorted heaviest first (unknown words,
+ * df 0, come first).
  */
 static int
 lookup_terms(struct query *q)
@@ -420,11 +473,15 @@ lookup_terms(struct query *q)
 			if (df > t->df)
 				t->df = df;
 		}
+		if (t->df > 0 && main_df(q, t, &sb) == -1)
+			goto out;
 		t->weight = idf_share(q, t->df);
+		if (t->df > 0 && t->dfm == 0)
+			t->weight *= WEAK_TERM;
 		if (t->fix != NULL)
 			t->weight *= SPELL_CREDIT;
 	}
-	qsort(q->t, q->nt, sizeof(*q->t), term_df_cmp);
+	qsort(q->t, q->nt, sizeof(*q->t), term_cmp);
 	ret = 0;
 out:
 	sb_release(&sb);
@@ -784,28 +841,44 @@ field_weight(unsigned cols)
  * informative word of the query counts with the field weight of the best
  * chunk containing it, as a share of the IDF mass of all of them
  * (total), so a card quoting most of a long message in its symptom
- * scores like a whole-query phrase.  wfw is scratch, one per word id.
+ * scores like a whole-query phrase.  A stretch of the paste covered by
+ * found chunks that holds QUOTE_WORDS informative words is a quotation,
+ * worth a main field wherever the card has it (a table of event
+ * messages in a step).  wfw is scratch: one per word id, then one per
+ * word of the paste.
  */
 static void
 chunk_phrases(const struct query *q, struct cand *c, const struct chunk *ch,
     size_t nch, const unsigned char *hits, int nhits, double *wfw,
     double total)
 {
-	double	 got = 0, fw, v;
-	size_t	 i, j;
+	double	*pos = wfw + q->p.ndist, got = 0, fw, v;
+	size_t	 i, j, start, nw;
 	int	 nwords = 0;
 
 	if (nch == 0 || total <= 0)
 		return;
-	memset(wfw, 0, q->p.ndist * sizeof(*wfw));
+	memset(wfw, 0, (q->p.ndist + q->p.n) * sizeof(*wfw));
 	for (i = 0; i < nch; i++) {
 		if (ch[i].ph >= nhits || hits[ch[i].ph] == 0)
 			continue;
 		fw = field_weight(hits[ch[i].ph]);
 		for (j = ch[i].at; j < ch[i].at + KB_CHUNK_WORDS; j++)
-			if (fw > wfw[q->p.id[j]])
-				wfw[q->p.id[j]] = fw;
+			if (fw > pos[j])
+				pos[j] = fw;
 	}
+	for (start = i = 0; i <= q->p.n; i++) {
+		if (i < q->p.n && pos[i] > 0)
+			continue;
+		for (j = start, nw = 0; j < i; j++)
+			nw += q->p.kind[j] == TOK_WORD;
+		for (j = start; j < i && nw >= QUOTE_WORDS; j++)
+			pos[j] = FIELD_W_MAIN;
+		start = i + 1;
+	}
+	for (i = 0; i < q->p.n; i++)
+		if (pos[i] > wfw[q->p.id[i]])
+			wfw[q->p.id[i]] = pos[i];
 	for (i = 0; i < q->p.ndist; i++) {
 		if (wfw[i] <= 0 || q->p.kind[q->p.dist[i]] != TOK_WORD)
 			continue;
@@ -903,7 +976,7 @@ tier_fts(struct query *q)
 		add_chunk(&expr, q, &ch[i]);
 		ch[i].ph = (int)nphrase++;
 	}
-	wfw = xcalloc(q->p.ndist ? q->p.ndist : 1, sizeof(*wfw));
+	wfw = xcalloc(q->p.ndist + q->p.n + 1, sizeof(*wfw));
 	for (i = 0; i < q->p.ndist; i++)
 		chunk_total += word_weight(q, q->p.dist[i]);
 
