@@ -100,6 +100,15 @@
 #define SPELL_SUFFIX		3
 #define SPELL_CREDIT		0.8
 /*
+ * Card side of the match: the first KEY_WORDS words of a card's title
+ * and symptom are what it is about; the IDF share of them that the
+ * paste names is its key coverage.  Words match when their stems agree,
+ * or one stem starts the other and is STEM_PREFIX_MIN letters or more
+ * ("connect", "connectivity").
+ */
+#define KEY_WORDS		40
+#define STEM_PREFIX_MIN		6
+/*
  * A word no card has in its title, symptom or error strings (only in
  * causes and steps: "action", "protocol", "check") names no problem;
  * it is worth this share of its IDF, both as evidence and as a word
@@ -126,6 +135,12 @@ struct term {
 	int		 order;		/* position in the paste */
 };
 
+/* A word of a card's title or symptom, and its IDF share. */
+struct kword {
+	char		*w;		/* the normalized word, owned */
+	double		 weight;	/* idf_share() of its card count */
+};
+
 struct query {
 	struct db	*db;		/* the index */
 	struct cands	*out;		/* candidates found */
@@ -137,6 +152,8 @@ struct query {
 	long long	 ncards;	/* cards in the index */
 	long long	*tried;		/* errstr ids already aligned */
 	size_t		 ntried, captried;
+	struct kword	*kw;		/* card words looked up */
+	size_t		 nkw, capkw;
 };
 
 struct chunk {
@@ -154,15 +171,21 @@ static int	 chunk_cmp(const void *, const void *);
 static void	 chunk_phrases(const struct query *, struct cand *,
 		    const struct chunk *, size_t, const unsigned char *, int,
 		    double *, double);
+static int	 card_cover(struct query *, struct cand *);
 static int	 count_match(struct query *, const char *, long long *);
 static size_t	 count_words(const char *);
 static int	 fetch_dup_of(struct query *);
 static double	 field_weight(unsigned);
 static double	 idf_share(const struct query *, long long);
 static int	 lookup_terms(struct query *);
+static int	 kword_weight(struct query *, const char *, size_t,
+		    double *);
 static int	 main_df(struct query *, struct term *, struct strbuf *);
 static size_t	 pick_chunks(const struct query *, struct chunk **);
+static int	 query_has(const struct query *, const char *, size_t);
 static int	 spell(struct query *, struct term *);
+static size_t	 stem_len(const char *, size_t);
+static int	 stem_match(const char *, size_t, const char *, size_t);
 static int	 step_done(struct query *, int);
 static int	 term_cmp(const void *, const void *);
 static int	 tier_codes(struct query *);
@@ -896,6 +919,148 @@ chunk_phrases(const struct query *q, struct cand *c, const struct chunk *ch,
 }
 
 /*
+ * Length of w without one inflection or derivation suffix and a final
+ * "e", so that "connects", "connection" and "connected" agree.  Only for
+ * comparing words of a card with words of the paste; FTS5 does its own
+ * (porter) stemming.
+ */
+static size_t
+stem_len(const char *w, size_t len)
+{
+	static const char *const suffix[] = {
+		"ations", "ation", "ings", "ing", "ions", "ion", "ies",
+		"ied", "ers", "er", "es", "ed", "ly", "s"
+	};
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		n = strlen(suffix[i]);
+		if (len >= n + 3 && memcmp(w + len - n, suffix[i], n) == 0) {
+			len -= n;
+			break;
+		}
+	}
+	if (len > 3 && w[len - 1] == 'e')
+		len--;
+	return len;
+}
+
+static int
+stem_match(const char *a, size_t n, const char *b, size_t m)
+{
+	size_t	 sa = stem_len(a, n), sb = stem_len(b, m);
+	size_t	 k = sa < sb ? sa : sb;
+
+	if (memcmp(a, b, k) != 0)
+		return 0;
+	return sa == sb || k >= STEM_PREFIX_MIN;
+}
+
+/* Nonzero when a word of the paste, its correction or expansion is w. */
+static int
+query_has(const struct query *q, const char *w, size_t len)
+{
+	const struct term *t;
+	const char	*s;
+	size_t		 i, n;
+
+	for (i = 0; i < q->nt; i++) {
+		t = &q->t[i];
+		if (stem_match(t->w, t->len, w, len) || (t->fix != NULL &&
+		    stem_match(t->fix, strlen(t->fix), w, len)))
+			return 1;
+		for (s = t->syn; s != NULL && *s != '\0'; s += n) {
+			s += strspn(s, " ");
+			n = strcspn(s, " ");
+			if (n > 0 && stem_match(s, n, w, len))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* *out: IDF share of card word w, looked up once per query. */
+static int
+kword_weight(struct query *q, const char *w, size_t len, double *out)
+{
+	struct strbuf	 sb = { 0 };
+	long long	 df;
+	size_t		 i;
+
+	for (i = 0; i < q->nkw; i++)
+		if (strncmp(q->kw[i].w, w, len) == 0 &&
+		    q->kw[i].w[len] == '\0') {
+			*out = q->kw[i].weight;
+			return 0;
+		}
+	add_quoted(&sb, w, len);
+	if (count_match(q, sb.buf, &df) == -1) {
+		sb_release(&sb);
+		return -1;
+	}
+	sb_release(&sb);
+	xgrow((void **)&q->kw, &q->capkw, q->nkw + 1, sizeof(*q->kw));
+	q->kw[q->nkw].w = xstrndup(w, len);
+	/* a word FTS5 does not index as written says nothing */
+	q->kw[q->nkw].weight = df > 0 ? idf_share(q, df) : 0;
+	*out = q->kw[q->nkw++].weight;
+	return 0;
+}
+
+/*
+ * c->keycov: the IDF share of the informative words at the head of the
+ * card's title and symptom that the paste names; c->keyinfo: the sum of
+ * their squared IDF shares.  Returns 0, or -1 (reported).
+ */
+static int
+card_cover(struct query *q, struct cand *c)
+{
+	sqlite3_stmt	*st = db_stmt(q->db, STMT_CARD);
+	struct strbuf	 sb = { 0 };
+	struct toks	 k;
+	unsigned char	*seen;
+	char		*norm;
+	double		 got = 0, total = 0, w, mass = 0;
+	size_t		 i;
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, c->card);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return step_done(q, rc);
+	sb_adds(&sb, (const char *)sqlite3_column_text(st, 0));
+	sb_addc(&sb, '\n');
+	sb_adds(&sb, (const char *)sqlite3_column_text(st, 2));
+	sqlite3_reset(st);
+	norm = normalize_text(sb.buf);
+	sb_release(&sb);
+	score_toks_init(&k, norm, KEY_WORDS);
+	free(norm);
+	seen = xcalloc(k.ndist ? k.ndist : 1, 1);
+	for (i = 0; i < k.n; i++) {
+		if (k.kind[i] != TOK_WORD || seen[k.id[i]])
+			continue;
+		seen[k.id[i]] = 1;
+		if (kword_weight(q, k.w[i], k.len[i], &w) == -1) {
+			free(seen);
+			score_toks_release(&k);
+			return -1;
+		}
+		total += w;
+		if (query_has(q, k.w[i], k.len[i])) {
+			got += w;
+			mass += w * w;
+		}
+	}
+	free(seen);
+	score_toks_release(&k);
+	c->keycov = total > 0 ? got / total : 0;
+	c->keyinfo = mass;
+	sb_addf(&c->why, "key: the paste names %.3f of the card's title and"
+	    " symptom, IDF mass %.3f\n", c->keycov, c->keyinfo);
+	return 0;
+}
+
+/*
  * Tier 4: bm25 over card fields with the rarest known terms (and their
  * synonyms) OR-ed, plus the whole query as one phrase when it is short.
  * kb_hits() tells which terms each card holds, and where, for coverage:
@@ -1035,6 +1200,10 @@ tier_fts(struct query *q)
 	}
 	if (step_done(q, rc) == -1)
 		goto out;
+	for (i = 0; i < q->out->n; i++)
+		if (q->out->v[i].rel > 0 &&
+		    card_cover(q, &q->out->v[i]) == -1)
+			goto out;
 	ret = 0;
 out:
 	free(ch);
@@ -1112,6 +1281,9 @@ out:
 	}
 	free(q.t);
 	free(q.tried);
+	for (i = 0; i < q.nkw; i++)
+		free(q.kw[i].w);
+	free(q.kw);
 	score_toks_release(&q.p);
 	free(q.norm);
 	free(q.clean);

@@ -97,6 +97,20 @@
  * proportion to log(cards) below.
  */
 #define MARGIN_CARDS	40.0
+/*
+ * Key words: a short description shares only a word or two with the
+ * card it means ("bandwidth" maxed out, "High bandwidth utilization"),
+ * so its share of the paste is small while its share of the card's
+ * title and symptom is not.  Only the card that leads on that share
+ * gets this evidence, in proportion to its lead over the next card
+ * ((k1 - k2) / k1: words every RDP title has name many cards equally),
+ * and in full only when the words named carry KEY_FULL of squared IDF
+ * share (one word on about one card in eight), so that "error" and
+ * "code" in a title are not a match.  KEY_WEIGHT: a card named in full
+ * by a paste no other card shares words with is still short of certain.
+ */
+#define KEY_WEIGHT	0.7
+#define KEY_FULL	0.5
 /* Score (ranking key) weights: tiers in order of trust. */
 #define RANK_W_SIG	4.0
 #define RANK_W_TRI	3.0
@@ -111,6 +125,7 @@ struct cell {
 };
 
 static int	 cand_cmp(const void *, const void *);
+static double	 score_key(const struct cand *, double, double);
 static int	 dist_cmp(const void *, const void *, const struct toks *);
 static int	 fuzzy(const char *, size_t, const char *, size_t);
 static int	 osa_within(const char *, size_t, const char *, size_t, int);
@@ -565,6 +580,20 @@ score_chunks(double cover, int words)
 	return CHUNK_WEIGHT * cover * cover * (f < 1 ? f : 1);
 }
 
+/*
+ * Key-word evidence of c, the card with the largest key coverage k1;
+ * k2 is the next largest.
+ */
+static double
+score_key(const struct cand *c, double k1, double k2)
+{
+	double	 full = c->keyinfo / KEY_FULL;
+
+	if (k1 <= 0)
+		return 0;
+	return KEY_WEIGHT * c->keycov * (k1 - k2) / k1 * (full < 1 ? full : 1);
+}
+
 struct cand *
 score_cand(struct cands *c, long long card)
 {
@@ -606,23 +635,33 @@ void
 score_finish(struct cands *cs)
 {
 	struct cand	*c;
-	double		 bm25, miss;
-	size_t		 i, j, n;
+	double		 bm25, miss, key, k1 = 0, k2 = 0;
+	size_t		 i, j, n, kbest = 0;
 
+	/* the card whose title and symptom the paste names most */
+	for (i = 0; i < cs->n; i++) {
+		if (cs->v[i].keycov > k1) {
+			k2 = k1;
+			k1 = cs->v[i].keycov;
+			kbest = i;
+		} else if (cs->v[i].keycov > k2)
+			k2 = cs->v[i].keycov;
+	}
 	for (i = 0; i < cs->n; i++) {
 		c = &cs->v[i];
 		bm25 = c->rel > 0 ?
 		    BM25_WEIGHT * pow(c->cover, COVER_EXP) * c->info : 0;
+		key = i == kbest ? score_key(c, k1, k2) : 0;
 		miss = (1 - c->sig) * (1 - c->code) * (1 - c->tri) *
-		    (1 - bm25) * (1 - c->phrase);
+		    (1 - bm25) * (1 - c->phrase) * (1 - key);
 		c->confidence = 1 - miss;
 		c->score = RANK_W_SIG * c->sig + RANK_W_TRI * c->tri +
-		    RANK_W_CODE * c->code + RANK_W_BM25 * (bm25 + c->phrase);
+		    RANK_W_CODE * c->code + RANK_W_BM25 * (bm25 + c->phrase + key);
 		if (c->why.len > 0 || c->rel > 0)
 			sb_addf(&c->why, "confidence %.3f = 1 - (1-sig %.3f)"
 			    "(1-code %.3f)(1-trigram %.3f)(1-bm25 %.3f)"
-			    "(1-phrase %.3f)\n", c->confidence, c->sig,
-			    c->code, c->tri, bm25, c->phrase);
+			    "(1-phrase %.3f)(1-key %.3f)\n", c->confidence,
+			    c->sig, c->code, c->tri, bm25, c->phrase, key);
 	}
 	if (cs->n == 0)
 		return;

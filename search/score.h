@@ -103,6 +103,9 @@ struct cand {
 	double		 cover;		/* tier 4: IDF share of query terms */
 	double		 info;		/* tier 4: IDF mass of matched terms */
 	double		 phrase;	/* tier 4: whole query as a phrase */
+	double		 keycov;	/* tier 4: share of the card's title and
+					   symptom words the paste names */
+	double		 keyinfo;	/* tier 4: their IDF mass */
 	long long	 errstr;	/* best errstr.id, 0 when none */
 	double		 errstr_q;	/* how well that one matched */
 	char		*matched;	/* its text, owned */
