@@ -100,6 +100,18 @@
 #define SPELL_SUFFIX		3
 #define SPELL_CREDIT		0.8
 /*
+ * The stem's prefix of the word may itself hold a typing error only
+ * from this length: "format" is not "forc" (force) plus "at".
+ */
+#define SPELL2_STEM_MIN		7
+/*
+ * Two words run together ("capslock", "keyset"): a word absent from
+ * the index, this long or longer, split into two parts of at least
+ * SPLIT_PART letters that the index holds as a phrase.
+ */
+#define SPLIT_MIN_LEN		6
+#define SPLIT_PART		3
+/*
  * Card side of the match: the first KEY_WORDS words of a card's title
  * and symptom are what it is about; the IDF share of them that the
  * paste names is its key coverage.  Words match when their stems agree,
@@ -184,6 +196,7 @@ static int	 main_df(struct query *, struct term *, struct strbuf *);
 static size_t	 pick_chunks(const struct query *, struct chunk **);
 static int	 query_has(const struct query *, const char *, size_t);
 static int	 spell(struct query *, struct term *);
+static int	 split(struct query *, struct term *);
 static size_t	 stem_len(const char *, size_t);
 static int	 stem_match(const char *, size_t, const char *, size_t);
 static int	 step_done(struct query *, int);
@@ -317,6 +330,48 @@ term_cmp(const void *a, const void *b)
 }
 
 /*
+ * A word absent from the index and with no close spelling: the split
+ * into two words that the most cards hold as a phrase becomes t->fix.
+ * Returns 0, or -1 (reported).
+ */
+static int
+split(struct query *q, struct term *t)
+{
+	struct strbuf	 sb = { 0 };
+	size_t		 i, at = 0;
+	long long	 df, best_df = 0;
+
+	if (t->len < SPLIT_MIN_LEN)
+		return 0;
+	for (i = SPLIT_PART; i + SPLIT_PART <= t->len; i++) {
+		sb_reset(&sb);
+		sb_addc(&sb, '"');
+		sb_add(&sb, t->w, i);
+		sb_addc(&sb, ' ');
+		sb_add(&sb, t->w + i, t->len - i);
+		sb_addc(&sb, '"');
+		if (count_match(q, sb.buf, &df) == -1) {
+			sb_release(&sb);
+			return -1;
+		}
+		if (df > best_df) {
+			best_df = df;
+			at = i;
+		}
+	}
+	if (best_df > 0) {
+		sb_reset(&sb);
+		sb_add(&sb, t->w, at);
+		sb_addc(&sb, ' ');
+		sb_add(&sb, t->w + at, t->len - at);
+		t->fix = sb_detach(&sb);
+		t->df = best_df;
+	}
+	sb_release(&sb);
+	return 0;
+}
+
+/*
  * A word absent from the index: the closest indexed term among those
  * starting with its first two letters, or with them swapped, becomes
  * t->fix, with its card count in t->df.  Letters only: digits are values
@@ -364,7 +419,8 @@ spell(struct query *q, struct term *t)
 			d = score_edits(t->w, t->len, v, vlen, max);
 			if (d < 0 && vlen >= SPELL_STEM_MIN && vlen < t->len &&
 			    t->len - vlen <= SPELL_SUFFIX)
-				d = score_edits(t->w, vlen, v, vlen, 1);
+				d = score_edits(t->w, vlen, v, vlen,
+				    vlen >= SPELL2_STEM_MIN ? 1 : 0);
 			if (d < 0 || d > best_d ||
 			    (d == best_d && df <= best_df))
 				continue;
@@ -377,7 +433,7 @@ spell(struct query *q, struct term *t)
 			goto out;
 	}
 	if (best == NULL) {
-		ret = 0;
+		ret = split(q, t);
 		goto out;
 	}
 	/* the stem must find cards when FTS5 stems it again */
@@ -966,9 +1022,14 @@ query_has(const struct query *q, const char *w, size_t len)
 
 	for (i = 0; i < q->nt; i++) {
 		t = &q->t[i];
-		if (stem_match(t->w, t->len, w, len) || (t->fix != NULL &&
-		    stem_match(t->fix, strlen(t->fix), w, len)))
+		if (stem_match(t->w, t->len, w, len))
 			return 1;
+		for (s = t->fix; s != NULL && *s != '\0'; s += n) {
+			s += strspn(s, " ");
+			n = strcspn(s, " ");
+			if (n > 0 && stem_match(s, n, w, len))
+				return 1;
+		}
 		for (s = t->syn; s != NULL && *s != '\0'; s += n) {
 			s += strspn(s, " ");
 			n = strcspn(s, " ");
