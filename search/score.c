@@ -101,12 +101,13 @@
  * Key words: a short description shares only a word or two with the
  * card it means ("bandwidth" maxed out, "High bandwidth utilization"),
  * so its share of the paste is small while its share of the card's
- * title and symptom is not.  Only the card that leads on that share
- * gets this evidence, in proportion to its lead over the next card
- * ((k1 - k2) / k1: words every RDP title has name many cards equally),
- * and in full only when the words named carry KEY_FULL of squared IDF
- * share (one word on about one card in eight), so that "error" and
- * "code" in a title are not a match.  KEY_WEIGHT: a card named in full
+ * title and symptom is not.  That share counts in full only when the
+ * words named carry KEY_FULL of squared IDF share (one word on about one
+ * card in eight), so that "error" and "code" in a title, or a short
+ * title of common words ("Run a Remote Desktop Connection session"),
+ * are not a match; and only the card that leads on it gets this
+ * evidence, in proportion to its lead over the next card ((k1 - k2) /
+ * k1: words every RDP title has name many cards equally).  KEY_WEIGHT: a card named in full
  * by a paste no other card shares words with is still short of certain.
  */
 #define KEY_WEIGHT	0.7
@@ -125,6 +126,7 @@ struct cell {
 };
 
 static int	 cand_cmp(const void *, const void *);
+static double	 key_share(const struct cand *);
 static double	 score_key(const struct cand *, double, double);
 static int	 dist_cmp(const void *, const void *, const struct toks *);
 static int	 fuzzy(const char *, size_t, const char *, size_t);
@@ -580,18 +582,25 @@ score_chunks(double cover, int words)
 	return CHUNK_WEIGHT * cover * cover * (f < 1 ? f : 1);
 }
 
+/* Key coverage of c, in full only when the words named are rare. */
+static double
+key_share(const struct cand *c)
+{
+	double	 full = c->keyinfo / KEY_FULL;
+
+	return c->keycov * (full < 1 ? full : 1);
+}
+
 /*
- * Key-word evidence of c, the card with the largest key coverage k1;
- * k2 is the next largest.
+ * Key-word evidence of c, the card with the largest key_share() k1; k2
+ * is the next largest.
  */
 static double
 score_key(const struct cand *c, double k1, double k2)
 {
-	double	 full = c->keyinfo / KEY_FULL;
-
 	if (k1 <= 0)
 		return 0;
-	return KEY_WEIGHT * c->keycov * (k1 - k2) / k1 * (full < 1 ? full : 1);
+	return KEY_WEIGHT * key_share(c) * (k1 - k2) / k1;
 }
 
 struct cand *
@@ -640,12 +649,14 @@ score_finish(struct cands *cs)
 
 	/* the card whose title and symptom the paste names most */
 	for (i = 0; i < cs->n; i++) {
-		if (cs->v[i].keycov > k1) {
+		double k = key_share(&cs->v[i]);
+
+		if (k > k1) {
 			k2 = k1;
-			k1 = cs->v[i].keycov;
+			k1 = k;
 			kbest = i;
-		} else if (cs->v[i].keycov > k2)
-			k2 = cs->v[i].keycov;
+		} else if (k > k2)
+			k2 = k;
 	}
 	for (i = 0; i < cs->n; i++) {
 		c = &cs->v[i];
