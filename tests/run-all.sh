@@ -11,6 +11,11 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKB_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j "$jobs")
 
+# Static checks (RELIABILITY.md section 9): cppcheck, and clang-tidy with
+# the release build's compile commands.
+cmake -S . -B build -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+JOBS=$jobs sh tests/static.sh . build
+
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Asan -DKB_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1

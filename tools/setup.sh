@@ -5,7 +5,7 @@
 set -eu
 pkgs="cmake make gcc pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 libsqlite3-dev sqlite3 libpcre2-dev python3 zstd dpkg-dev man-db groff-base
-time"
+time valgrind cppcheck clang-tidy-14"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -548,14 +548,15 @@ int
 main(void)
 {
 	static const int rcs[] = { SQLITE_IOERR_WRITE, SQLITE_FULL };
+	const char	*env;
 	char		*old;
 	size_t		 oldlen;
 	long		 calls;
 	int		 op, i;
 
 	msg_init("test_writer", 0);
-	if (getenv("KB_FAULT_POINTS") != NULL &&
-	    (points = strtol(getenv("KB_FAULT_POINTS"), NULL, 10)) < 4)
+	if ((env = getenv("KB_FAULT_POINTS")) != NULL &&
+	    (points = strtol(env, NULL, 10)) < 4)
 		points = 4;
 	fmt(dir, sizeof(dir), "%s/test_writer.XXXXXX",
 	    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
