@@ -35,11 +35,15 @@ static pcre2_match_context *mctx;
 /*
  * Variable parts, leftmost match first; at one position the earlier
  * alternative wins, so the specific shapes (times, addresses) come before
- * the generic ones (numbers).
+ * the generic ones (numbers).  The part before an @, a backslash or the
+ * first dot of a host name is read possessively and at most 64
+ * characters (the longest e-mail local part, DNS label, NetBIOS domain),
+ * and an id has a digit within 64: tried at every word boundary of a
+ * long word, an unbounded scan would make a line cost its length squared.
  */
 static struct pattern mask = {
 	"(?:https?|ftp|file)://[^\\s\"'<>)\\]]+(*MARK:url)"
-	"|\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b(*MARK:email)"
+	"|\\b[\\w.+-]{1,64}+@[\\w-]+(?:\\.[\\w-]+)+\\b(*MARK:email)"
 	"|\\{?\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b\\}?"
 	    "(*MARK:guid)"
 	"|\\bS-1-\\d+(?:-\\d+)+\\b(*MARK:sid)"
@@ -55,17 +59,17 @@ static struct pattern mask = {
 	"|\\\\\\\\[^\\s\\\\\"']+(?:\\\\[^\\s\\\\\"']*)*(*MARK:path)"
 	"|\\b[a-z]:\\\\[^\\s\"'<>|]*(*MARK:path)"
 	"|(?<![\\w.~])/(?:[\\w.-]+/)+[\\w.-]*(*MARK:path)"
-	"|\\b[\\w.-]+(?:\\\\[\\w.$-]+){2,}(*MARK:path)"
-	"|\\b[\\w.-]+\\\\[\\w.$-]+(*MARK:user)"
+	"|\\b[\\w.-]{1,64}+(?:\\\\[\\w.$-]+){2,}(*MARK:path)"
+	"|\\b[\\w.-]{1,64}+\\\\[\\w.$-]+(*MARK:user)"
 	"|<[a-z][\\w .-]{0,40}>(*MARK:var)"
 	"|%\\d+\\b(*MARK:var)"
 	"|\\{\\d+\\}(*MARK:var)"
 	"|\\b0x[0-9a-f]+\\b(*MARK:hex)"
 	"|\\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\\d)[0-9a-f]{8,}\\b(*MARK:hex)"
-	"|\\b(?=[\\w-]*[a-z])[\\w-]+(?:\\.[\\w-]+){2,}\\b(*MARK:host)"
-	"|\\b(?=[\\w-]*\\d)[a-z][\\w-]*\\b(*MARK:id)"
+	"|\\b(?=[\\w-]*[a-z])[\\w-]{1,63}+(?:\\.[\\w-]+){2,}\\b(*MARK:host)"
+	"|\\b(?=[\\w-]{0,63}\\d)[a-z][\\w-]*\\b(*MARK:id)"
 	"|\\b\\d+(?:[.,]\\d+)*\\b(*MARK:num)",
-	PCRE2_CASELESS, NULL, NULL
+	PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT, NULL, NULL
 };
 
 /*
@@ -87,6 +91,9 @@ static struct pattern codes = {
 static const char *const kind_names[CODE__MAX] = {
 	"hex", "event", "error", "const", "port"
 };
+
+static int	 feature(const unsigned char *, size_t, size_t);
+static int	 next_word(const char *, size_t, size_t, size_t *, size_t *);
 
 static pcre2_code *
 compile(struct pattern *p)
@@ -203,16 +210,20 @@ static void
 add_words(struct strbuf *sb, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	char		*out;
 	size_t		 i = 0;
 
+	/* never more bytes out than in: room once, not per byte */
+	xgrow((void **)&sb->buf, &sb->cap, sb->len + n + 1, 1);
+	out = sb->buf + sb->len;
 	while (i < n) {
 		unsigned char	 c = p[i];
 
 		if (c < 0x80) {
 			if (isalnum(c) || c == '_')
-				sb_addc(sb, (char)tolower(c));
+				*out++ = (char)tolower(c);
 			else if (c != '\'')
-				sb_addc(sb, ' ');
+				*out++ = ' ';
 			i++;
 			continue;
 		}
@@ -226,13 +237,103 @@ add_words(struct strbuf *sb, const char *s, size_t n)
 		if ((c == 0xE2 && i + 2 < n && p[i + 1] >= 0x80 &&
 		    p[i + 1] <= 0x81) || (c == 0xC2 && i + 1 < n &&
 		    p[i + 1] == 0xA0)) {
-			sb_addc(sb, ' ');
+			*out++ = ' ';
 			i += c == 0xC2 ? 2 : 3;
 			continue;
 		}
-		sb_addc(sb, (char)c);
+		*out++ = (char)c;
 		i++;
 	}
+	sb->len = (size_t)(out - sb->buf);
+	sb->buf[sb->len] = '\0';
+}
+
+/* Bytes of a word read past a feature for more of them; see next_word(). */
+#define NORM_SCAN_AHEAD	256
+
+#define IS_SPACE(c)	((c) == ' ' || ((c) >= '\t' && (c) <= '\r'))
+
+/*
+ * Nonzero when byte i of s[0..n) is one that some part of the mask
+ * pattern needs after its start, in the same word: a digit, one of
+ * \ / @ < % {, a non-ASCII byte (\w and \d are Unicode, and caseless
+ * letters have non-ASCII forms), a . inside a word, a : after a hex
+ * digit (IPv6), a - after eight of them (a GUID).
+ */
+static int
+feature(const unsigned char *s, size_t n, size_t i)
+{
+	unsigned char	 c = s[i];
+
+	if (c >= 0x80 || (c >= '0' && c <= '9'))
+		return 1;
+	switch (c) {
+	case '\\':
+	case '/':
+	case '@':
+	case '<':
+	case '%':
+	case '{':
+		return 1;
+	case '.':
+		return i + 1 < n && !IS_SPACE(s[i + 1]);
+	case ':':
+		return i > 0 && isxdigit(s[i - 1]);
+	case '-':
+		return i >= 8 && isxdigit(s[i - 1]) && isxdigit(s[i - 2]) &&
+		    isxdigit(s[i - 3]) && isxdigit(s[i - 4]) &&
+		    isxdigit(s[i - 5]) && isxdigit(s[i - 6]) &&
+		    isxdigit(s[i - 7]) && isxdigit(s[i - 8]);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The next place at or after `from` where a mask may start: stores in
+ * *start the beginning of the first word (run of non-space bytes, cut at
+ * `from`) with a feature, and in *last its last feature, or the last
+ * within NORM_SCAN_AHEAD bytes of the first, so that a long word is not
+ * read again after each match in it.  A match can start only between
+ * the two (and later in the word), since every alternative of the mask
+ * pattern holds a feature after its start and within its first word;
+ * the one exception, a month name before a day ("Nov  3 10:00"), makes
+ * any word before a number a candidate.  Returns 0 when there is none.
+ */
+static int
+next_word(const char *s, size_t n, size_t from, size_t *start, size_t *last)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		 i, j, w = from, first = 0;
+	int		 found = 0;
+
+	for (i = from; i < n; i++) {
+		if (!IS_SPACE(p[i])) {
+			if (found && i - first > NORM_SCAN_AHEAD)
+				return 1;
+			if (feature(p, n, i)) {
+				if (!found) {
+					*start = w;
+					first = i;
+				}
+				found = 1;
+				*last = i;
+			}
+			continue;
+		}
+		if (found)
+			return 1;
+		for (j = i; j < n && IS_SPACE(p[j]); j++)
+			continue;
+		if (j < n && p[j] >= '0' && p[j] <= '9' && w < i) {
+			*start = w;
+			*last = i;
+			return 1;
+		}
+		w = j;
+		i = j - 1;
+	}
+	return found;
 }
 
 char *
@@ -240,11 +341,24 @@ normalize_text(const char *s)
 {
 	pcre2_code	*re = compile(&mask);
 	struct strbuf	 sb = { 0 };
-	PCRE2_SIZE	 len = strlen(s), at = 0, *ov;
+	PCRE2_SIZE	 len = strlen(s), at = 0, from = 0, start = 0, last = 0;
+	PCRE2_SIZE	*ov;
 	int		 rc;
 
-	while (at <= len) {
-		rc = pcre2_match(re, (PCRE2_SPTR)s, len, at, 0, mask.md, mctx);
+	/*
+	 * Searching the whole pattern at every byte costs about 100 ns a
+	 * byte; it runs only where a mask may start, at most up to the
+	 * last feature of each such word (an offset limit), which leaves
+	 * the result the same.
+	 */
+	while (from < len && next_word(s, len, from, &start, &last)) {
+		pcre2_set_offset_limit(mctx, last);
+		rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, 0, mask.md,
+		    mctx);
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			from = last + 1;
+			continue;
+		}
 		if (rc < 0)
 			break;
 		ov = pcre2_get_ovector_pointer(mask.md);
@@ -257,7 +371,9 @@ normalize_text(const char *s)
 			at = ov[0] + 1;
 		} else
 			at = ov[1];
+		from = at;
 	}
+	pcre2_set_offset_limit(mctx, PCRE2_UNSET);
 	if (at < len)
 		add_words(&sb, s + at, len - at);
 	if (sb.buf != NULL)

@@ -40,6 +40,7 @@ struct input {
 	int		 odd;		/* UTF-16: a byte left over, or -1 */
 	unsigned long	 hi;		/* UTF-16: pending high surrogate */
 	int		 eof;		/* fread() reached the end */
+	size_t		 chunk;		/* bytes per fread(), KB_CHUNK */
 	struct strbuf	 line;		/* a line spanning chunks */
 	unsigned long long cut;		/* bytes skipped of this line */
 	long		 lineno;	/* of the last line returned */
@@ -89,7 +90,14 @@ input_stream(FILE *fp)
 	in->fp = fp;
 	in->raw = xmalloc(KB_CHUNK);
 	in->odd = -1;
+	in->chunk = KB_CHUNK;
 	return in;
+}
+
+void
+input_set_chunk(struct input *in, size_t n)
+{
+	in->chunk = n < 1 ? 1 : n > KB_CHUNK ? KB_CHUNK : n;
 }
 
 /* Writes code point c as UTF-8 at out; returns the length. */
@@ -181,12 +189,14 @@ utf16_decode(struct input *in, const unsigned char *p, size_t n)
 static int
 refill(struct input *in)
 {
-	size_t		 n, skip = 0;
+	size_t		 n, want, skip = 0;
 
 	if (in->eof)
 		return 0;
-	n = fread(in->raw, 1, KB_CHUNK, in->fp);
-	if (n < KB_CHUNK) {
+	/* the first chunk holds the whole BOM, however small chunks are */
+	want = in->enc == ENC_UNKNOWN && in->chunk < 3 ? 3 : in->chunk;
+	n = fread(in->raw, 1, want, in->fp);
+	if (n < want) {
 		/* a closed stdin ("kbsearch <&-") is an empty log */
 		if (ferror(in->fp) && errno != EBADF)
 			return msg_error("cannot read standard input: %s",

@@ -38,6 +38,11 @@ int		 input_next(struct input *in, struct input_query *q);
 /* Lines read from fp, which input_free() does not close. */
 struct input	*input_stream(FILE *fp);
 /*
+ * Reads at most n bytes (1 to 64 KiB, the default) at a time from now on,
+ * so that tests can put chunk boundaries anywhere: the lines are the same.
+ */
+void		 input_set_chunk(struct input *in, size_t n);
+/*
  * Stores in *line and *len the next line of the stream, without its line
  * end, at most KB_LINE_MAX bytes, with NUL bytes turned into spaces and
  * ANSI escape sequences removed; the bytes may still be invalid UTF-8.

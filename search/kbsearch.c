@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -69,21 +70,47 @@ struct opts {
 	struct render_opts render;	/* output format */
 };
 
-/* A log group and how well it matched, for ranking. */
+/*
+ * Log groups matched, the most frequent first (then the first seen).
+ * One costs a few milliseconds of retrieval on a small KB and tens on the
+ * whole corpus; nobody reads a thousand results, and 10,000 groups would
+ * take minutes.  The others are counted as not shown, with a warning.
+ */
+#define KB_MATCH_GROUPS_MAX	1000
+/*
+ * Wall-clock budget for matching log groups, in milliseconds: a large
+ * index or a slow machine ends matching early, with the same warning,
+ * rather than leaving the user waiting.
+ */
+#define KB_MATCH_BUDGET_MS	20000
+/*
+ * Bytes of results kept per log between matching and writing: 3 results
+ * of 1,000 groups take about 2 MB.  Past it (--all -n 100 on a large
+ * log) a group keeps only its rank and is matched again when written.
+ */
+#define KB_KEEP_MAX		(8 * 1024 * 1024)
+
+/* A log group, how well it matched, and the results it will show. */
 struct ranked {
 	const struct logscan_group *g;	/* the group */
 	double		 best;		/* confidence of its best card */
 	int		 confident;	/* best reached SCORE_THRESHOLD */
+	int		 kept;		/* res holds the results to show */
+	struct cands	 res;		/* those results, ranked, owned */
 };
 
+static int	 by_count(const void *, const void *);
 static int	 by_rank(const void *, const void *);
+static long	 elapsed_ms(const struct timespec *);
 static int	 finish(int);
 static void	 help(void);
 static void	 group_query(const struct logscan_group *,
 		    struct input_query *);
+static int	 match_group(struct db *, const struct opts *,
+		    struct ranked *, size_t *);
 static int	 run_log(struct db *, struct input *, const struct opts *);
 static int	 run_query(struct db *, const struct input_query *,
-		    const struct opts *, int, double *);
+		    const struct opts *, struct cands *);
 static int	 run_show(struct db *, const struct opts *);
 static int	 text_width(void);
 static int	 use_color(const struct opts *);
@@ -216,13 +243,14 @@ text_width(void)
 }
 
 /*
- * Matches one query; when show is set, writes its results.  Stores the
- * confidence of the best card in *best when best is not NULL.  Returns
- * EXIT_MATCH, EXIT_NOMATCH or EXIT_TROUBLE.
+ * Matches one query and writes its results.  When pre is not NULL it
+ * holds the ranked results of a log group matched earlier, which
+ * run_query takes over (leaving *pre empty) instead of matching again.
+ * Returns EXIT_MATCH, EXIT_NOMATCH or EXIT_TROUBLE.
  */
 static int
 run_query(struct db *db, const struct input_query *q, const struct opts *o,
-    int show, double *best)
+    struct cands *pre)
 {
 	struct cands	 cands = { 0 };
 	struct card_view *views = NULL;
@@ -231,18 +259,16 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o,
 	size_t		 i, n = 0;
 	int		 rc, ret = EXIT_TROUBLE, confident = 0;
 
-	rc = retrieve_query(db, q->text, &cands);
-	if (rc == -1)
+	if (pre != NULL) {
+		cands = *pre;
+		memset(pre, 0, sizeof(*pre));
+		rc = 0;
+	} else if ((rc = retrieve_query(db, q->text, &cands)) == -1)
 		goto out;
-	if (rc == 1 && !o->render.groups)
-		msg_error("no searchable words in the query");
-	score_finish(&cands);
-	if (best != NULL)
-		*best = cands.n > 0 ? cands.v[0].confidence : 0.0;
-	if (!show) {
-		ret = cands.n > 0 && cands.v[0].confidence >=
-		    SCORE_THRESHOLD ? EXIT_MATCH : EXIT_NOMATCH;
-		goto out;
+	else {
+		if (rc == 1 && !o->render.groups)
+			msg_error("no searchable words in the query");
+		score_finish(&cands);
 	}
 	views = xcalloc(cands.n ? cands.n : 1, sizeof(*views));
 	more = xcalloc(cands.n ? cands.n : 1, sizeof(*more));
@@ -341,6 +367,17 @@ group_query(const struct logscan_group *g, struct input_query *q)
 	q->count = g->count;
 }
 
+/* Order in which log groups are matched: by count, then first line. */
+static int
+by_count(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->g->count != y->g->count)
+		return y->g->count > x->g->count ? 1 : -1;
+	return (x->g->line > y->g->line) - (x->g->line < y->g->line);
+}
+
 /*
  * Ranking of log groups: confidently matched first, then by confidence,
  * then by count, then by first line (ties stay in log order).
@@ -354,26 +391,95 @@ by_rank(const void *a, const void *b)
 		return y->confident - x->confident;
 	if (x->best != y->best)
 		return y->best > x->best ? 1 : -1;
-	if (x->g->count != y->g->count)
-		return y->g->count > x->g->count ? 1 : -1;
-	return (x->g->line > y->g->line) - (x->g->line < y->g->line);
+	return by_count(a, b);
+}
+
+/* Milliseconds since t0. */
+static long
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 /*
- * Reads stdin as a log, matches each distinct error once, then writes the
- * groups best-matched first and (text) a summary line.  Only the ranking
- * is kept between the two passes, so memory does not grow with results.
+ * Matches log group r->g, rates it, and keeps the results run_query()
+ * will show (the first -n, only confident ones unless --all) while they
+ * fit in *budget bytes, which shrinks by their size; past it, r->kept
+ * stays 0 and the group is matched again when written.  Returns 0, or
+ * -1 on an index error (reported).
+ */
+static int
+match_group(struct db *db, const struct opts *o, struct ranked *r,
+    size_t *budget)
+{
+	struct cands	 c = { 0 };
+	size_t		 i, k = 0, bytes;
+
+	if (retrieve_query(db, r->g->text, &c) == -1) {
+		score_cands_release(&c);
+		return -1;
+	}
+	score_finish(&c);
+	r->best = c.n > 0 ? c.v[0].confidence : 0.0;
+	r->confident = r->best >= SCORE_THRESHOLD;
+	while (k < c.n && k < (size_t)o->limit &&
+	    (o->all || c.v[k].confidence >= SCORE_THRESHOLD))
+		k++;
+	bytes = k * sizeof(*c.v);
+	for (i = 0; i < c.n; i++) {
+		if (i >= k || !o->render.explain)
+			sb_release(&c.v[i].why);
+		if (i >= k) {
+			free(c.v[i].matched);
+			sb_release(&c.v[i].terms);
+			continue;
+		}
+		bytes += c.v[i].terms.cap + (c.v[i].matched != NULL ?
+		    strlen(c.v[i].matched) + 1 : 0);
+	}
+	c.n = k;
+	/* retrieval gathers scores of candidates; keep room for k */
+	if (k == 0) {
+		free(c.v);
+		c.v = NULL;
+		c.cap = 0;
+	} else if (k < c.cap) {
+		c.v = xreallocarray(c.v, k, sizeof(*c.v));
+		c.cap = k;
+	}
+	if (bytes > *budget) {
+		score_cands_release(&c);
+		return 0;
+	}
+	*budget -= bytes;
+	r->res = c;
+	r->kept = 1;
+	return 0;
+}
+
+/*
+ * Reads stdin as a log, matches each distinct error once (the most
+ * frequent KB_MATCH_GROUPS_MAX within KB_MATCH_BUDGET_MS), then writes
+ * the groups best-matched first and (text) a summary line.  The results
+ * to show are kept from matching to writing, within KB_KEEP_MAX bytes.
  * Returns EXIT_MATCH, EXIT_NOMATCH or EXIT_TROUBLE.
  */
 static int
 run_log(struct db *db, struct input *in, const struct opts *o)
 {
 	struct logscan	*ls = logscan_new();
-	struct ranked	*rank = NULL;
+	struct ranked	*rank = NULL, whole = { 0 };
 	struct input_query q;
-	const struct logscan_group *g, *whole;
+	struct timespec	 t0;
+	const struct logscan_group *g;
 	const char	*s;
-	size_t		 len, i, n, matched = 0;
+	size_t		 len, i, n = 0, nrank = 0, matched = 0;
+	size_t		 budget = KB_KEEP_MAX;
+	unsigned long	 skipped;
 	long		 lineno;
 	int		 rc, ret = EXIT_TROUBLE;
 
@@ -384,48 +490,55 @@ run_log(struct db *db, struct input *in, const struct opts *o)
 	logscan_finish(ls);
 	g = logscan_groups(ls, &n);
 	rank = xcalloc(n + 1, sizeof(*rank));
-	for (i = 0; i < n; i++) {
-		group_query(&g[i], &q);
+	for (i = 0; i < n; i++)
 		rank[i].g = &g[i];
-		if ((rc = run_query(db, &q, o, 0, &rank[i].best)) ==
-		    EXIT_TROUBLE)
+	qsort(rank, n, sizeof(*rank), by_count);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (nrank < n && nrank < KB_MATCH_GROUPS_MAX &&
+	    (nrank == 0 || elapsed_ms(&t0) < KB_MATCH_BUDGET_MS)) {
+		if (match_group(db, o, &rank[nrank], &budget) == -1)
 			goto out;
-		rank[i].confident = rc == EXIT_MATCH;
-		matched += rank[i].confident;
+		matched += rank[nrank++].confident;
 	}
+	skipped = n - nrank;
 	/* a short paste with no matched error line: the whole of it */
-	if (matched == 0 && (whole = logscan_paste(ls)) != NULL) {
-		group_query(whole, &q);
-		rank[n].g = whole;
-		if ((rc = run_query(db, &q, o, 0, &rank[n].best)) ==
-		    EXIT_TROUBLE)
+	if (matched == 0 && (whole.g = logscan_paste(ls)) != NULL) {
+		if (match_group(db, o, &whole, &budget) == -1)
 			goto out;
-		if (rc == EXIT_MATCH) {
-			rank[n++].confident = 1;
+		if (whole.confident) {
+			rank[nrank++] = whole;
+			memset(&whole, 0, sizeof(whole));
 			matched++;
 		}
 	}
-	qsort(rank, n, sizeof(*rank), by_rank);
-	for (i = 0; i < n; i++) {
+	qsort(rank, nrank, sizeof(*rank), by_rank);
+	for (i = 0; i < nrank; i++) {
 		group_query(rank[i].g, &q);
-		if (rank[i].confident || o->all) {
-			if (run_query(db, &q, o, 1, NULL) == EXIT_TROUBLE)
-				goto out;
-		} else
-			render_query(&q, NULL, 0, &o->render);
+		if (run_query(db, &q, o, rank[i].kept ? &rank[i].res :
+		    NULL) == EXIT_TROUBLE)
+			goto out;
 		/* stop early when nobody reads the results any more */
 		if (fflush(stdout) == EOF) {
 			write_errno = errno;
 			break;
 		}
 	}
-	render_summary(n, matched, logscan_more(ls), &o->render);
+	render_summary(nrank, matched, logscan_more(ls) + skipped,
+	    &o->render);
+	if (skipped > 0)
+		msg_warn("matched the %zu most frequent of %zu distinct"
+		    " errors (at most %d, within %d s); %lu not shown",
+		    nrank, n, KB_MATCH_GROUPS_MAX, KB_MATCH_BUDGET_MS / 1000,
+		    skipped);
 	/* JSON Lines has no summary line: say it where people look */
 	if (o->render.json && logscan_more(ls) > 0)
 		msg_warn("%lu more distinct errors not shown (at most %d are"
 		    " held)", logscan_more(ls), KB_GROUPS_MAX);
 	ret = matched > 0 ? EXIT_MATCH : EXIT_NOMATCH;
 out:
+	for (i = 0; rank != NULL && i < n + 1; i++)
+		score_cands_release(&rank[i].res);
+	score_cands_release(&whole.res);
 	free(rank);
 	logscan_free(ls);
 	return ret;
@@ -548,7 +661,7 @@ main(int argc, char *argv[])
 	else if (o.render.groups)
 		status = run_log(db, in, &o);
 	else if (input_next(in, &q) == 1)
-		status = run_query(db, &q, &o, 1, NULL);
+		status = run_query(db, &q, &o, NULL);
 out:
 	db_close(db);
 	input_free(in);

@@ -85,9 +85,10 @@ static const char *const pat_src[PAT__MAX] = {
 	"|(?:info|information|warn|warning|error|err|debug|trace|fatal"
 	    "|crit|critical|notice|verbose|severe|alert|emerg)\\s*:?"
 	"|[-|:])(?=\\s|$|\\[))+",
-	/* PAT_PROMPT */
-	"^\\s*(?:PS\\s+)?[a-z]:\\\\[^>]*>|^\\s*[$#](?:\\s|$)"
-	"|^\\s*[\\w.-]+@[\\w.-]+:\\S*\\s*[$#](?:\\s|$)"
+	/* PAT_PROMPT (in parentheses: clang takes a split literal for a
+	   missing comma) */
+	("^\\s*(?:PS\\s+)?[a-z]:\\\\[^>]*>|^\\s*[$#](?:\\s|$)"
+	"|^\\s*[\\w.-]+@[\\w.-]+:\\S*\\s*[$#](?:\\s|$)")
 };
 
 /*
