@@ -8,6 +8,7 @@
  * fields with the paste's rarest terms.  Every FTS5 expression is built
  * from double-quoted terms, so pasted text is always data.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,13 @@
  */
 #define KB_QUERY_TERMS_RARE	12
 /* Cards taken from bm25, and error strings from the trigram table. */
+/* Lines of a paste compared one by one with error strings (explains()). */
+#define KB_LINES_MAX		128
+/*
+ * Longest program name read at the start of a message ("curl:"), and the
+ * head of a message in which an unknown code marks it foreign.
+ */
+#define KB_SOURCE_MAX		64
 #define KB_FTS_CANDIDATES	32
 #define KB_TRI_CANDIDATES	24
 /*
@@ -166,6 +174,8 @@ struct query {
 	size_t		 ntried, captried;
 	struct kword	*kw;		/* card words looked up */
 	size_t		 nkw, capkw;
+	struct toks	*lines;		/* the paste's lines, split into words */
+	size_t		 nlines;
 };
 
 struct chunk {
@@ -184,6 +194,10 @@ static void	 chunk_phrases(const struct query *, struct cand *,
 		    const struct chunk *, size_t, const unsigned char *, int,
 		    double *, double);
 static int	 card_cover(struct query *, struct cand *);
+static int	 foreign_source(struct query *);
+static double	 explains(const struct query *, const struct toks *);
+static void	 split_lines(struct query *);
+static int	 str_blank_n(const char *, size_t);
 static int	 count_match(struct query *, const char *, long long *);
 static size_t	 count_words(const char *);
 static int	 fetch_dup_of(struct query *);
@@ -278,6 +292,18 @@ count_words(const char *norm)
 	n = t.ncontent;
 	score_toks_release(&t);
 	return n;
+}
+
+/* Nonzero when s[0..n) holds only white space. */
+static int
+str_blank_n(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
 }
 
 /* Number of cards matching the quoted expression expr. */
@@ -645,6 +671,16 @@ tier_codes(struct query *q)
 		}
 		if (step_done(q, rc) == -1)
 			goto out;
+		/*
+		 * A message that opens with a specific code no card knows
+		 * ("ERROR 1045 (28000): ...") is about something else.
+		 * Codes further on are details (a status in an event
+		 * record) and ports and event ids are shared widely.
+		 */
+		if (n == 0 && codes[i].off < KB_SOURCE_MAX &&
+		    codes[i].kind != CODE_PORT &&
+		    codes[i].kind != CODE_EVENT && q->out->foreign == NULL)
+			q->out->foreign = xstrdup(codes[i].code);
 		for (j = 0; j < n; j++) {
 			struct cand *c = score_cand(q->out, ids[j]);
 			double	 v = score_code(codes[i].kind, (long long)n);
@@ -659,6 +695,89 @@ tier_codes(struct query *q)
 out:
 	free(ids);
 	normalize_codes_free(codes, ncodes);
+	return ret;
+}
+
+/*
+ * How much of one line of the paste the error string e accounts for: the
+ * largest share, over the lines, of a line's informative words that are
+ * words of e, as score_explains() weighs it.  Per line, so that a message
+ * alone on its line in a transcript counts in full, while "Access is
+ * denied" inside a database's one-line error does not.
+ */
+static double
+explains(const struct query *q, const struct toks *e)
+{
+	size_t	 i, j, m, best_m = 0, best_n = 0;
+	double	 f, best = -1;
+
+	for (i = 0; i < q->nlines; i++) {
+		const struct toks *l = &q->lines[i];
+
+		if (l->ncontent == 0)
+			continue;
+		for (m = 0, j = 0; j < l->n; j++)
+			m += l->kind[j] == TOK_WORD &&
+			    score_toks_find(e, l->w[j], l->len[j]) >= 0;
+		f = (double)m / (double)l->ncontent;
+		if (f > best) {
+			best = f;
+			best_m = m;
+			best_n = l->ncontent;
+		}
+	}
+	return best < 0 ? 1 : score_explains(best_m, best_n);
+}
+
+/*
+ * A message that starts by naming its source ("curl: (60) ...", "docker:
+ * Error response ...", "ORA-12154: ...", "java.lang.OutOfMemoryError:")
+ * when the KB never mentions that source is about another program, even
+ * if its other words ("certificate", "access denied") are shared.  Sets
+ * q->out->foreign to the name.  Returns 0, or -1 (reported).
+ */
+static int
+foreign_source(struct query *q)
+{
+	const char	*p = q->clean, *s, *e;
+	struct strbuf	 part = { 0 };
+	long long	 df;
+	size_t		 n;
+	int		 ret = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!isalpha((unsigned char)*p))
+		return 0;	/* a time stamp, a prompt, a bracket: a log */
+	for (e = p; isalnum((unsigned char)*e) || *e == '.' || *e == '_' ||
+	    *e == '-'; e++)
+		;
+	/* "prog:" or "prog[123]:", the form of syslog and of most tools */
+	s = e;
+	if (*s == '[')
+		while (*s != '\0' && *s != ']' && *s != '\n')
+			s++;
+	if (*s == ']')
+		s++;
+	if (*s != ':' || e - p < 2 || e - p > KB_SOURCE_MAX)
+		return 0;
+	/* each part of the name ("java", "lang", "outofmemoryerror") */
+	for (s = p; s < e && ret == 0; s += n + 1) {
+		for (n = 0; s + n < e && isalpha((unsigned char)s[n]); n++)
+			;
+		if (n < 3) {
+			while (s + n < e && isalnum((unsigned char)s[n]))
+				n++;
+			continue;
+		}
+		sb_reset(&part);
+		add_quoted(&part, s, n);
+		if (count_match(q, part.buf, &df) == -1)
+			ret = -1;
+		else if (df == 0 && q->out->foreign == NULL)
+			q->out->foreign = xstrndup(p, (size_t)(e - p));
+	}
+	sb_release(&part);
 	return ret;
 }
 
@@ -693,7 +812,7 @@ try_errstr(struct query *q, long long id)
 	if (e.ncontent > 0 && strcmp(norm, q->norm) != 0 &&
 	    contains_words(q->norm, norm)) {
 		/* found whole: tier 1 evidence, not counted again as tier 3 */
-		v = score_sig(0, (int)e.ncontent);
+		v = score_sig(0, (int)e.ncontent) * explains(q, &e);
 		if (v > c->sig)
 			c->sig = v;
 		score_matched(c, id, text, 2 + v);
@@ -703,7 +822,7 @@ try_errstr(struct query *q, long long id)
 		return 0;
 	}
 	score_align(&q->p, &e, &a);
-	v = score_tri(&a);
+	v = score_tri(&a) * explains(q, &e);
 	if (v > c->tri)
 		c->tri = v;
 	if (a.sim > c->sim)
@@ -1309,6 +1428,7 @@ retrieve_query(struct db *db, const char *text, struct cands *out)
 	q.clean = normalize_clean(text, strlen(text));
 	q.norm = normalize_text(q.clean);
 	score_toks_init(&q.p, q.norm, KB_ALIGN_WORDS_MAX);
+	split_lines(&q);
 
 	/* nothing to look up: no informative word and no code */
 	ncodes = normalize_codes(q.clean, &codes);
@@ -1329,7 +1449,8 @@ retrieve_query(struct db *db, const char *text, struct cands *out)
 		ret = 1;
 		goto out;
 	}
-	if (tier_sig(&q) == -1 || tier_codes(&q) == -1 ||
+	if (foreign_source(&q) == -1 || tier_sig(&q) == -1 ||
+	    tier_codes(&q) == -1 ||
 	    tier_tri(&q) == -1 || tier_chunks(&q) == -1 ||
 	    tier_fts(&q) == -1 ||
 	    fetch_dup_of(&q) == -1)
@@ -1345,10 +1466,39 @@ out:
 	for (i = 0; i < q.nkw; i++)
 		free(q.kw[i].w);
 	free(q.kw);
+	for (i = 0; i < q.nlines; i++)
+		score_toks_release(&q.lines[i]);
+	free(q.lines);
 	score_toks_release(&q.p);
 	free(q.norm);
 	free(q.clean);
 	return ret;
+}
+
+/* The first KB_LINES_MAX non-blank lines of the paste, as words. */
+static void
+split_lines(struct query *q)
+{
+	const char	*p = q->clean, *eol;
+	char		*line, *norm;
+	size_t		 cap = 0;
+
+	while (*p != '\0' && q->nlines < KB_LINES_MAX) {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if (!str_blank_n(p, (size_t)(eol - p))) {
+			line = xstrndup(p, (size_t)(eol - p));
+			norm = normalize_text(line);
+			xgrow((void **)&q->lines, &cap, q->nlines + 1,
+			    sizeof(*q->lines));
+			score_toks_init(&q->lines[q->nlines++], norm,
+			    KB_ALIGN_WORDS_MAX);
+			free(norm);
+			free(line);
+		}
+		p = *eol ? eol + 1 : eol;
+	}
 }
 
 static char *

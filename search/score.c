@@ -54,6 +54,13 @@
 #define TRI_WEIGHT	0.95
 #define TRI_WORDS	5.0
 /*
+ * An error string that accounts for only a small part of the paste's
+ * informative words ("Access is denied" inside a MySQL or docker
+ * message) is weak evidence: it counts in full when it accounts for
+ * EXPLAIN_FULL of them, in proportion below.
+ */
+#define EXPLAIN_FULL	0.5
+/*
  * Codes: a code on one card only is good evidence, one on n cards is
  * shared by them (weight / sqrt(n)).  Hex status codes and named
  * constants are specific, event and error numbers less, ports weak (3389
@@ -112,6 +119,13 @@
  */
 #define KEY_WEIGHT	0.7
 #define KEY_FULL	0.5
+/*
+ * A paste that names a program or carries a code the KB never mentions
+ * ("curl:", "ERROR 1045") is from another domain unless a stored message
+ * or code matches it: the word-level tiers and partial similarity count
+ * only this much of their value.
+ */
+#define FOREIGN_FACTOR	0.4
 /* Score (ranking key) weights: tiers in order of trust. */
 #define RANK_W_SIG	4.0
 #define RANK_W_TRI	3.0
@@ -532,6 +546,17 @@ score_sig(int exact, int words)
 }
 
 double
+score_explains(size_t matched, size_t paste)
+{
+	double	 f;
+
+	if (paste == 0)
+		return 1;
+	f = (double)matched / (double)paste / EXPLAIN_FULL;
+	return f < 1 ? f : 1;
+}
+
+double
 score_tri(const struct align *a)
 {
 	double	 f = a->words / TRI_WORDS;
@@ -644,7 +669,7 @@ void
 score_finish(struct cands *cs)
 {
 	struct cand	*c;
-	double		 bm25, miss, key, k1 = 0, k2 = 0;
+	double		 bm25, miss, key, soft, tri, k1 = 0, k2 = 0;
 	size_t		 i, j, n, kbest = 0;
 
 	/* the card whose title and symptom the paste names most */
@@ -663,11 +688,21 @@ score_finish(struct cands *cs)
 		bm25 = c->rel > 0 ?
 		    BM25_WEIGHT * pow(c->cover, COVER_EXP) * c->info : 0;
 		key = i == kbest ? score_key(c, k1, k2) : 0;
-		miss = (1 - c->sig) * (1 - c->code) * (1 - c->tri) *
-		    (1 - bm25) * (1 - c->phrase) * (1 - key);
+		soft = (1 - bm25) * (1 - c->phrase) * (1 - key);
+		/* weak tiers say little about a message of another program */
+		if (cs->foreign != NULL) {
+			soft = 1 - (1 - soft) * FOREIGN_FACTOR;
+			tri = c->tri * FOREIGN_FACTOR;
+		} else
+			tri = c->tri;
+		miss = (1 - c->sig) * (1 - c->code) * (1 - tri) * soft;
 		c->confidence = 1 - miss;
 		c->score = RANK_W_SIG * c->sig + RANK_W_TRI * c->tri +
 		    RANK_W_CODE * c->code + RANK_W_BM25 * (bm25 + c->phrase + key);
+		if (cs->foreign != NULL && (c->why.len > 0 || c->rel > 0))
+			sb_addf(&c->why, "foreign: the KB does not know '%s';"
+			    " word and similarity evidence x %.2f\n",
+			    cs->foreign, FOREIGN_FACTOR);
 		if (c->why.len > 0 || c->rel > 0)
 			sb_addf(&c->why, "confidence %.3f = 1 - (1-sig %.3f)"
 			    "(1-code %.3f)(1-trigram %.3f)(1-bm25 %.3f)"
@@ -730,5 +765,6 @@ score_cands_release(struct cands *cs)
 		sb_release(&cs->v[i].why);
 	}
 	free(cs->v);
+	free(cs->foreign);
 	memset(cs, 0, sizeof(*cs));
 }

@@ -83,6 +83,11 @@ void	 score_align(const struct toks *p, const struct toks *e,
 double	 score_sig(int exact, int words);
 double	 score_tri(const struct align *a);
 double	 score_code(int kind, long long ncards);
+/*
+ * How far an error string explains a line of the paste: matched of its
+ * paste informative words are words of the string; a factor in [0,1].
+ */
+double	 score_explains(size_t matched, size_t paste);
 /* The whole query found as a phrase of words words in a field worth fw. */
 double	 score_phrase(double fw, int words);
 /*
@@ -119,6 +124,8 @@ struct cands {
 	struct cand	*v;		/* candidates, ranked after finish */
 	size_t		 n, cap;
 	long long	 ncards;	/* cards in the index */
+	char		*foreign;	/* a source or code of the paste that
+					   the KB does not know, or NULL */
 };
 
 /* Returns the candidate for card, adding an empty one if needed. */
