@@ -166,6 +166,7 @@ static void	 mark_dup(struct writer *, const char *, sqlite3_int64);
 static int	 old_run(struct writer *, enum old_stmt);
 static int	 query_one(sqlite3 *, const char *, const char *, char *,
 		    size_t);
+static int	 remove_sidecar(const char *, const char *);
 static void	 remove_stale(const char *);
 static void	 step(struct writer *, enum stmt, const char *);
 static char	*uri_of(const char *, const char *);
@@ -903,11 +904,35 @@ writer_commit(struct writer *w)
 		goto out;
 	}
 	signal_tmp[0] = '\0';
+	/*
+	 * A journal left beside OUT by a crashed writer of another program
+	 * belongs to the old file: SQLite pairs it with the new one by name
+	 * and would refuse it, or worse, roll the old pages into it.
+	 */
+	if (remove_sidecar(w->out, "-journal") == -1 ||
+	    remove_sidecar(w->out, "-wal") == -1 ||
+	    remove_sidecar(w->out, "-shm") == -1)
+		goto out;
 	dir = dir_of(w->out);
 	rc = fsync_path(dir, 1);
 	free(dir);
 out:
 	writer_abort(w);
+	return rc;
+}
+
+/* Removes out + suffix if it exists.  Returns 0, or -1 after reporting. */
+static int
+remove_sidecar(const char *out, const char *suffix)
+{
+	struct strbuf	 sb = { 0 };
+	int		 rc = 0;
+
+	sb_addf(&sb, "%s%s", out, suffix);
+	if (unlink(sb.buf) == -1 && errno != ENOENT)
+		rc = msg_error("cannot remove %s: %s", sb.buf,
+		    strerror(errno));
+	sb_release(&sb);
 	return rc;
 }
 
