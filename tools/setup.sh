@@ -1,11 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs the Debian packages that building and testing kbsearch need,
-# and only those that are missing: apt-get as root, else through sudo.
+# Installs the Debian packages that building kbsearch needs, and with
+# "test" also those the test suite uses, only those that are missing:
+# apt-get as root, else through sudo.
+# usage: setup.sh [test]
 set -eu
 pkgs="cmake make gcc pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
-libsqlite3-dev sqlite3 libpcre2-dev python3 zstd dpkg-dev man-db groff-base
-time valgrind cppcheck clang-tidy-14"
+libsqlite3-dev libpcre2-dev"
+if [ "${1:-}" = test ]; then
+	# python3: eval and test scripts; sqlite3: index checks; zstd: the
+	# corpus archive; dpkg-dev, man-db, groff-base: package and manual
+	# tests; time: memory ceilings; valgrind, cppcheck, clang-tidy-14:
+	# RELIABILITY.md section 9; clang and its runtime: libFuzzer
+	pkgs="$pkgs python3 sqlite3 zstd dpkg-dev man-db groff-base time
+valgrind cppcheck clang-tidy-14 clang libclang-rt-14-dev"
+fi
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
