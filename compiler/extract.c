@@ -901,14 +901,14 @@ code_errors(struct ex *ex, const char *lit, const char *info, int line)
 			prev = n;
 			continue;
 		}
-		if (msg.len > 0)
+		if (msg.len > 0 && !lexicon_command(msg.buf))
 			add_error(ex, msg.buf, msg.len, at);
 		sb_reset(&msg);
 		sb_add(&msg, p, n);
 		prev = n;
 		at = ln;
 	}
-	if (msg.len > 0)
+	if (msg.len > 0 && !lexicon_command(msg.buf))
 		add_error(ex, msg.buf, msg.len, at);
 	sb_release(&msg);
 }

@@ -169,6 +169,25 @@ static struct rule error_mention = {
 	"|returns?|similar to|like)\\b", -1, NULL
 };
 
+/*
+ * A command line, not a message: a shell prompt, or a line that starts
+ * with a command of Windows or Linux administration followed by its
+ * arguments ("netsh advfirewall set allprofiles state off",
+ * "Set-ItemProperty -Path ...").
+ */
+static struct rule command = {
+	"^\\s*(?:PS [^>]{0,200}>|[a-z]:\\\\[^>]{0,200}>|[$#] )"
+	"|^\\s*(?-i:[A-Z][a-z]+-[A-Z][A-Za-z]+)\\s+\\S"
+	"|^\\s*(?:[\\w.-]+\\.exe|netsh|reg|sc|net|bcdedit|wmic|powershell"
+	"|cmd|dism|sfc|gpupdate|gpresult|certutil|icacls|takeown|winrm"
+	"|mstsc|qwinsta|rwinsta|tscon|tsdiscon|ping|telnet|nslookup"
+	"|ipconfig|route|tracert|pathping|netstat|tasklist|taskkill"
+	"|sudo|systemctl|service|cat|grep|ls|cd|echo|chmod|chown|ssh"
+	"|scp|curl|wget|aws|az|setspn|klist|nltest|dcdiag|repadmin"
+	"|w32tm|auditpol|secedit|fsutil|diskpart|chkdsk|xcopy|robocopy"
+	"|copy|del|move|mkdir|set|for)\\s+\\S", -1, NULL
+};
+
 static pcre2_match_context	*mctx;
 static pcre2_match_data		*md;
 
@@ -298,6 +317,12 @@ lexicon_error_mention(const char *text)
 }
 
 int
+lexicon_command(const char *line)
+{
+	return match(&command, line, NULL);
+}
+
+int
 lexicon_error_cue(const char *text)
 {
 	return match(&error_cue, text, NULL);
@@ -327,6 +352,7 @@ lexicon_shutdown(void)
 	free_rules(&step_line, 1);
 	free_rules(&alert_word, 1);
 	free_rules(&error_cue, 1);
+	free_rules(&command, 1);
 	free_rules(&error_mention, 1);
 	free_rules(&error_heading, 1);
 	free_rules(&message, 1);

@@ -53,6 +53,8 @@ int	 lexicon_error_heading(const char *heading);
 int	 lexicon_message(const char *heading);
 /* Nonzero when a sentence says what a message or log says ("states:"). */
 int	 lexicon_error_mention(const char *text);
+/* Nonzero when a line of a code block is a command, not a message. */
+int	 lexicon_command(const char *line);
 void	 lexicon_shutdown(void);
 
 #endif
