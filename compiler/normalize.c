@@ -25,12 +25,76 @@
 
 struct pattern {
 	const char	*src;	/* pattern text */
+	const char	*src2;	/* its rest, or NULL (C11 compilers need
+				   only take literals of 4095 bytes) */
 	uint32_t	 flags;	/* compile options */
 	pcre2_code	*re;	/* compiled, NULL until first use */
 	pcre2_match_data *md;	/* match data sized for re */
 };
 
 static pcre2_match_context *mctx;
+
+/*
+ * Names in known positions: after user, account, logon name, host,
+ * computer, server... when quoted ("for user 'amy'"), as a field value
+ * ("Account Name: alice", "user=bob", not when prose goes on in lower
+ * case: "terminal server: Windows cannot"), or bare after user and host
+ * words when a preposition, a verb or punctuation follows ("invalid user
+ * bob from", "connect to host gitlab port").  A word of NORM_STOP never
+ * counts as a name: function words and the nouns that follow these
+ * keywords in prose ("user account has been locked", "server is").
+ */
+#define NORM_STOP \
+	"authentication|configuration|certificates|application|" \
+	"certificate|connections|credentials|experienced|experiences|" \
+	"information|permissions|workstation|attributes|connection|" \
+	"controller|credential|experience|management|permission|attempted|" \
+	"attribute|connected|different|directory|interface|licensing|" \
+	"operating|passwords|principal|processes|requested|specified|" \
+	"accounts|attempts|computer|connects|disabled|existing|licenses|" \
+	"password|policies|profiles|provided|received|receives|requests|" \
+	"response|selected|services|sessions|settings|supplied|account|" \
+	"address|already|another|belongs|chooses|clicked|cluster|consent|" \
+	"context|current|default|desktop|details|enabled|entered|existed|" \
+	"failure|invalid|license|lockout|machine|manager|neither|network|" \
+	"objects|process|profile|queries|request|selects|servers|service|" \
+	"session|setting|started|tickets|unknown|version|without|access|" \
+	"before|belong|cannot|clicks|domain|during|either|enters|errors|" \
+	"exists|failed|folder|groups|locked|logged|logoff|object|opened|" \
+	"policy|portal|record|remote|rights|server|should|signed|signin|" \
+	"starts|system|ticket|tokens|about|after|again|agent|being|cache|" \
+	"chose|could|count|doesn|entry|error|every|exist|fails|files|" \
+	"group|hosts|input|level|limit|local|login|logon|might|names|" \
+	"needs|opens|other|query|right|roles|shall|share|shell|signs|" \
+	"since|state|still|store|there|these|those|token|tried|tries|" \
+	"typed|types|under|until|users|where|which|while|whose|would|also|" \
+	"been|both|cert|data|does|each|farm|file|from|gets|have|here|host|" \
+	"into|just|keys|list|logs|mode|more|most|must|name|node|none|only|" \
+	"onto|over|pool|port|role|runs|same|sees|side|sign|some|such|than|" \
+	"that|then|this|time|type|user|very|wasn|were|what|when|whom|will|" \
+	"with|all|and|any|are|but|can|did|for|got|had|has|how|isn|its|key|" \
+	"log|may|new|nor|not|now|own|per|ran|saw|the|too|via|was|who|why|" \
+	"won|yet|an|as|at|be|by|do|id|if|in|is|it|no|of|on|or|so|to|a"
+#define NORM_KW_USER	"(?:user[ \\t]?name|user|logon[ \\t]+name" \
+	"|login[ \\t]?name|login|account[ \\t]+name|account)"
+#define NORM_KW_HOST	"(?:host[ \\t]?name|host|computer(?:[ \\t]+name)?" \
+	"|server(?:[ \\t]+name)?|machine(?:[ \\t]+name)?" \
+	"|workstation(?:[ \\t]+name)?|client[ \\t]+name)"
+#define NORM_KW_BARE_USER "(?:user[ \\t]?name|user)"
+#define NORM_KW_BARE_HOST "(?:host[ \\t]?name|host|computer|server|machine)"
+#define NORM_NAME_QUOTED "(?:[ \\t]*[:=][ \\t]*|[ \\t]+)" \
+	"['\"\\x{2018}\\x{201C}]\\K" \
+	"[^'\"\\x{2018}\\x{2019}\\x{201C}\\x{201D}\\s]" \
+	"[^'\"\\x{2018}\\x{2019}\\x{201C}\\x{201D}\\n]{0,63}+" \
+	"(?=['\"\\x{2019}\\x{201D}])"
+#define NORM_NAME_FIELD	"[ \\t]*[:=][ \\t]*\\K(?!(?&stop))" \
+	"(?:<[a-z][\\w .-]{0,40}>|[\\w$][\\w.$@\\\\/-]*+)" \
+	"(?![ \\t]+(?-i:[a-z]))"
+#define NORM_NAME_BARE	"[ \\t]+\\K(?!(?&stop))" \
+	"(?:<[a-z][\\w .-]{0,40}>|[a-z][\\w.$-]*+" \
+	"(?=[ \\t]*(?:$|[.,;:!?)\\]'\"])|[ \\t]+(?:from|on|at|to|in|for" \
+	"|with|by|port|via|is|was|has|had|does|did|not|failed|could|cannot" \
+	"|can|and|or)\\b))"
 
 /*
  * Variable parts, leftmost match first; at one position the earlier
@@ -43,32 +107,44 @@ static pcre2_match_context *mctx;
  */
 static struct pattern mask = {
 	"(?:https?|ftp|file)://[^\\s\"'<>)\\]]+(*MARK:url)"
-	"|\\b[\\w.+-]{1,64}+@[\\w-]+(?:\\.[\\w-]+)+\\b(*MARK:email)"
-	"|\\{?\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b\\}?"
+	"|\\{\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b\\}?"
 	    "(*MARK:guid)"
-	"|\\bS-1-\\d+(?:-\\d+)+\\b(*MARK:sid)"
-	"|\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?"
-	    "(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b(*MARK:time)"
-	"|\\b\\d{1,2}/\\d{1,2}/\\d{2,4}\\b(*MARK:time)"
-	"|\\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+\\d{1,2}"
-	    "(?:,?\\s+\\d{4})?\\s+\\d{1,2}:\\d{2}(?::\\d{2})?\\b(*MARK:time)"
-	"|\\b\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.:,]\\d+)?(?:\\s?[ap]m\\b)?(*MARK:time)"
-	"|\\b(?:\\d{1,3}|x{1,3})(?:\\.(?:\\d{1,3}|x{1,3})){3}(?::\\d{1,5})?\\b"
-	    "(*MARK:ip)"
-	"|\\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\\b(*MARK:ip)"
 	"|\\\\\\\\[^\\s\\\\\"']+(?:\\\\[^\\s\\\\\"']*)*(*MARK:path)"
-	"|\\b[a-z]:\\\\[^\\s\"'<>|]*(*MARK:path)"
 	"|(?<![\\w.~])/(?:[\\w.-]+/)+[\\w.-]*(*MARK:path)"
-	"|\\b[\\w.-]{1,64}+(?:\\\\[\\w.$-]+){2,}(*MARK:path)"
-	"|\\b[\\w.-]{1,64}+\\\\[\\w.$-]+(*MARK:user)"
 	"|<[a-z][\\w .-]{0,40}>(*MARK:var)"
 	"|%\\d+\\b(*MARK:var)"
 	"|\\{\\d+\\}(*MARK:var)"
-	"|\\b0x[0-9a-f]+\\b(*MARK:hex)"
-	"|\\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\\d)[0-9a-f]{8,}\\b(*MARK:hex)"
-	"|\\b(?=[\\w-]*[a-z])[\\w-]{1,63}+(?:\\.[\\w-]+){2,}\\b(*MARK:host)"
-	"|\\b(?=[\\w-]{0,63}\\d)[a-z][\\w-]*\\b(*MARK:id)"
-	"|\\b\\d+(?:[.,]\\d+)*\\b(*MARK:num)",
+	/* the rest start at a word boundary, tested once */
+	"|\\b(?:[\\w.+-]{1,64}+@[\\w-]+(?:\\.[\\w-]+)+\\b(*MARK:email)"
+	"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b\\}?"
+	    "(*MARK:guid)"
+	"|S-1-\\d+(?:-\\d+)+\\b(*MARK:sid)"
+	"|\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?"
+	    "(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b(*MARK:time)"
+	"|\\d{1,2}/\\d{1,2}/\\d{2,4}\\b(*MARK:time)"
+	"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+\\d{1,2}"
+	    "(?:,?\\s+\\d{4})?\\s+\\d{1,2}:\\d{2}(?::\\d{2})?\\b(*MARK:time)"
+	"|\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.:,]\\d+)?(?:\\s?[ap]m\\b)?(*MARK:time)"
+	"|(?:\\d{1,3}|x{1,3})(?:\\.(?:\\d{1,3}|x{1,3})){3}(?::\\d{1,5})?\\b"
+	    "(*MARK:ip)"
+	"|(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\\b(*MARK:ip)"
+	"|[a-z]:\\\\[^\\s\"'<>|]*(*MARK:path)"
+	"|[\\w.-]{1,64}+(?:\\\\[\\w.$-]+){2,}(*MARK:path)"
+	"|[\\w.-]{1,64}+\\\\[\\w.$-]+(*MARK:user)"
+	"|0x[0-9a-f]+\\b(*MARK:hex)"
+	"|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\\d)[0-9a-f]{8,}\\b(*MARK:hex)"
+	"|(?=[\\w-]*[a-z])[\\w-]{1,63}+(?:\\.[\\w-]+){2,}\\b(*MARK:host)",
+	"|(?=[\\w-]{0,63}\\d)[a-z][\\w-]*\\b(*MARK:id)"
+	"|\\d+(?:[.,]\\d+)*\\b(*MARK:num)"
+	"|(?=user|log[io]n|account|host|computer|server|machine"
+	    "|workstation|client)"
+	"(?:" NORM_KW_USER NORM_NAME_QUOTED "(*MARK:user)"
+	"|" NORM_KW_HOST NORM_NAME_QUOTED "(*MARK:host)"
+	"|" NORM_KW_USER NORM_NAME_FIELD "(*MARK:user)"
+	"|" NORM_KW_HOST NORM_NAME_FIELD "(*MARK:host)"
+	"|" NORM_KW_BARE_USER NORM_NAME_BARE "(*MARK:user)"
+	"|" NORM_KW_BARE_HOST NORM_NAME_BARE "(*MARK:host)))"
+	    "(?(DEFINE)(?<stop>(?:" NORM_STOP ")\\b))",
 	PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT, NULL, NULL
 };
 
@@ -85,7 +161,7 @@ static struct pattern codes = {
 	"|\\bports?\\s*(?:number\\s*)?[:=]?\\s*(\\d{2,5})\\b(*MARK:port)"
 	"|\\b(?:tcp|udp)[\\s/:]*(\\d{2,5})\\b(*MARK:port)"
 	"|(?-i)\\b(?!HKEY_)[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}\\b(*MARK:const))",
-	PCRE2_CASELESS, NULL, NULL
+	NULL, PCRE2_CASELESS, NULL, NULL
 };
 
 static const char *const kind_names[CODE__MAX] = {
@@ -93,20 +169,26 @@ static const char *const kind_names[CODE__MAX] = {
 };
 
 static int	 feature(const unsigned char *, size_t, size_t);
+static int	 keyword(const unsigned char *, size_t);
 static int	 next_word(const char *, size_t, size_t, size_t *, size_t *);
 
 static pcre2_code *
 compile(struct pattern *p)
 {
+	struct strbuf	 src = { 0 };
 	int		 err;
 	PCRE2_SIZE	 off;
 	PCRE2_UCHAR	 buf[256];
 
 	if (p->re != NULL)
 		return p->re;
-	p->re = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
+	sb_adds(&src, p->src);
+	if (p->src2 != NULL)
+		sb_adds(&src, p->src2);
+	p->re = pcre2_compile((PCRE2_SPTR)src.buf, src.len,
 	    p->flags | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP,
 	    &err, &off, NULL);
+	sb_release(&src);
 	if (p->re == NULL) {
 		/* A bad built-in pattern is a programming error. */
 		pcre2_get_error_message(err, buf, sizeof(buf));
@@ -258,7 +340,8 @@ add_words(struct strbuf *sb, const char *s, size_t n)
  * pattern needs after its start, in the same word: a digit, one of
  * \ / @ < % {, a non-ASCII byte (\w and \d are Unicode, and caseless
  * letters have non-ASCII forms), a . inside a word, a : after a hex
- * digit (IPv6), a - after eight of them (a GUID).
+ * digit (IPv6), a - after eight of them (a GUID), or the first letter of
+ * a keyword of the name masks.
  */
 static int
 feature(const unsigned char *s, size_t n, size_t i)
@@ -285,8 +368,30 @@ feature(const unsigned char *s, size_t n, size_t i)
 		    isxdigit(s[i - 5]) && isxdigit(s[i - 6]) &&
 		    isxdigit(s[i - 7]) && isxdigit(s[i - 8]);
 	default:
-		return 0;
+		return isalpha(c) && (i == 0 || !(isalnum(s[i - 1]) ||
+		    s[i - 1] == '_')) && keyword(s + i, n - i);
 	}
+}
+
+/* Nonzero when s[0..n) starts like a keyword of the name masks. */
+static int
+keyword(const unsigned char *s, size_t n)
+{
+	static const char *const kw[] = {
+		"acco", "clie", "comp", "host", "logi", "logo", "mach",
+		"serv", "user", "work"
+	};
+	char	 w[4];
+	size_t	 i;
+
+	if (n < 4)
+		return 0;
+	for (i = 0; i < 4; i++)
+		w[i] = (char)tolower(s[i]);
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (memcmp(w, kw[i], 4) == 0)
+			return 1;
+	return 0;
 }
 
 /*

@@ -59,6 +59,21 @@ check "syslog text: summary line" \
 "$K" --json -n 1 <"$D/syslog.log" >"$T/n1.json"
 check "-n applies per group" jsonl "$T/n1.json" 'len(o[0]["results"]) == 1'
 
+# user and host names in known positions are masked: one group each
+printf '%s\n' \
+    'Nov 23 10:00:01 gw01 sshd[7]: Failed password for invalid user bob from 10.0.0.1 port 22 ssh2' \
+    'Nov 23 10:00:02 gw01 sshd[7]: Failed password for invalid user amy from 10.0.0.2 port 22 ssh2' \
+    "Nov 23 10:00:03 db01 sql[9]: Login failed for user 'sa'." \
+    "Nov 23 10:00:04 db01 sql[9]: Login failed for user 'reporting'." \
+    'Nov 23 10:00:05 gw01 git[3]: ssh: connect to host gitlab port 22: Connection refused' \
+    'Nov 23 10:00:06 gw01 git[3]: ssh: connect to host github port 22: Connection refused' \
+    'Nov 23 10:00:07 dc01 lsass[4]: The user account has been locked out' \
+    >"$T/names.log"
+"$K" --json --all <"$T/names.log" >"$T/names.json" 2>"$T/err"
+check "names: three groups of two, and the locked account apart" \
+    jsonl "$T/names.json" 'sorted(g["count"] for g in o) == [1, 2, 2, 2]
+        and any("user account has been locked" in g["query"] for g in o)'
+
 # Event Viewer export: one record is one message; benign ones skipped
 "$K" --json <"$D/events.txt" >"$T/ev.json" 2>"$T/err"
 check "events: exit 0" [ $? -eq 0 ]
