@@ -539,7 +539,6 @@ item_steps(struct ex *ex, cmark_node *item, int depth)
 			list_steps(ex, c, depth + 1);
 			break;
 		case CMARK_NODE_BLOCK_QUOTE:
-			sb_reset(&in.note);
 			{
 				struct strbuf q = { 0 };
 
