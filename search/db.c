@@ -77,8 +77,12 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    " WHERE code = ?1 ORDER BY card_id",
 	[STMT_TERM_DF] = "SELECT count(*) FROM " KB_TABLE_CARD_FTS
 	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1",
-	[STMT_SYNONYM] = "SELECT expansion FROM " KB_TABLE_SYNONYM
-	    " WHERE term = ?1 ORDER BY rowid LIMIT 1",
+	/* a term's expansion, else the term a one-word expansion stands for
+	   ("processor" in a paste finds cards that say "CPU") */
+	[STMT_SYNONYM] = "SELECT e FROM (SELECT expansion AS e, 0 AS k,"
+	    " rowid AS r FROM " KB_TABLE_SYNONYM " WHERE term = ?1"
+	    " UNION ALL SELECT term, 1, rowid FROM " KB_TABLE_SYNONYM
+	    " WHERE expansion = ?1) ORDER BY k, r LIMIT 1",
 	[STMT_VOCAB] = "SELECT term, doc FROM " KB_TABLE_CARD_VOCAB
 	    " WHERE term >= ?1 AND term < ?2",
 	[STMT_FTS] = "SELECT rowid, -bm25(" KB_TABLE_CARD_FTS ", " W_TITLE
