@@ -23,7 +23,7 @@
 /* Fewest shingles judged: a two-line procedure matches too many others. */
 #define SHINGLES_MIN	8
 /* Signature length: standard error of the estimate about 0.06. */
-#define NHASH		64
+#define NHASH		DEDUP_NHASH
 /*
  * 32 bands of 2 rows: a pair at similarity 0.5 shares a band with
  * probability 1 - (1 - 0.5^2)^32 > 0.9999; candidates are then compared
@@ -31,8 +31,11 @@
  */
 #define NBANDS		32
 #define ROWS		(NHASH / NBANDS)
-/* Buckets of the band table (a power of two). */
-#define NBUCKETS	4096
+/*
+ * Buckets of the band table (a power of two): the whole corpus adds
+ * 4,000 texts of 32 bands, so chains stay about two long.
+ */
+#define NBUCKETS	65536
 
 struct entry {
 	long long	 id;		/* caller's id */
@@ -125,8 +128,27 @@ dedup_free(struct dedup *d)
 	free(d);
 }
 
+int
+dedup_sign(const char *text, uint32_t *sig)
+{
+	return sign(text, sig) < SHINGLES_MIN ? -1 : 0;
+}
+
 long long
 dedup_add(struct dedup *d, const char *text, long long id, double *sim)
+{
+	uint32_t	 sig[NHASH];
+
+	if (sim != NULL)
+		*sim = 0;
+	if (dedup_sign(text, sig) == -1)
+		return -1;
+	return dedup_add_sig(d, sig, id, sim);
+}
+
+long long
+dedup_add_sig(struct dedup *d, const uint32_t *sig, long long id,
+    double *sim)
 {
 	struct entry	*e;
 	struct bucket	*b;
@@ -138,8 +160,7 @@ dedup_add(struct dedup *d, const char *text, long long id, double *sim)
 		*sim = 0;
 	xgrow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v));
 	e = &d->v[d->n];
-	if (sign(text, e->sig) < SHINGLES_MIN)
-		return -1;
+	memcpy(e->sig, sig, sizeof(e->sig));
 	e->id = id;
 	for (band = 0; band < NBANDS; band++) {
 		key[band] = mix(band);

@@ -7,6 +7,8 @@
 #ifndef KB_DEDUP_H
 #define KB_DEDUP_H
 
+#include <stdint.h>
+
 /*
  * Estimated Jaccard similarity of word-pair sets at or above which two
  * texts are near duplicates: the two NLA seed pages (one procedure,
@@ -14,6 +16,9 @@
  * the pairs of procedures reach 0.5, most of them verbatim copies.
  */
 #define DEDUP_NEAR	0.5
+
+/* Words of a MinHash signature (the writer stores 4 bytes a word). */
+#define DEDUP_NHASH	64
 
 struct dedup;
 
@@ -29,5 +34,20 @@ void		 dedup_free(struct dedup *d);
  */
 long long	 dedup_add(struct dedup *d, const char *text, long long id,
 		    double *sim);
+
+/*
+ * Fills sig (DEDUP_NHASH words) with the MinHash signature of text.
+ * Returns 0, or -1 when the text is too short to judge: dedup_add()
+ * would neither add nor match it.
+ */
+int		 dedup_sign(const char *text, uint32_t *sig);
+
+/*
+ * dedup_add() for a signature made by dedup_sign(): adds it under id and
+ * returns the id of the closest earlier signature at or above DEDUP_NEAR,
+ * or -1.  dedup_add(d, text, ...) equals dedup_sign() then this.
+ */
+long long	 dedup_add_sig(struct dedup *d, const uint32_t *sig,
+		    long long id, double *sim);
 
 #endif

@@ -206,10 +206,12 @@ progress_clear(void)
 
 /*
  * Nonzero when a document's cards depend on its bytes alone, so that a
- * previous index's rows for the same bytes may be reused.  Not when it
- * transcludes files (they may have changed since), nor when it has no
- * markdown heading: such a page is read as plain text when named .txt and
- * as markdown otherwise, and the index does not record the extension.
+ * previous index's rows for the same bytes may be kept without compiling
+ * it.  Not when it transcludes files (they may have changed since), nor
+ * when it has no markdown heading: such a page is read as plain text when
+ * named .txt and as markdown otherwise, and the index does not record the
+ * extension.  Those are compiled, and kept when they compile to the same
+ * rows (writer_add_doc() compares digests).
  */
 static int
 is_reusable(const char *text)
@@ -344,6 +346,7 @@ main(int argc, char *argv[])
 	};
 	struct walk_list list = { 0 };
 	struct writer	*w = NULL;
+	struct writer_stats ws;
 	struct kb_doc	*doc;
 	struct read_text rt;
 	struct strbuf	 json = { 0 };
@@ -466,7 +469,8 @@ main(int argc, char *argv[])
 			check_dup(dd, doc, list.v[i].path, &names, &nnames);
 			break;
 		case MODE_BUILD:
-			if (writer_add_doc(w, doc, rt.hash, rt.size) == -1) {
+			rc = writer_add_doc(w, doc, rt.hash, rt.size);
+			if (rc == -1) {
 				kb_doc_free(doc);
 				writer_abort(w);
 				w = NULL;
@@ -478,12 +482,22 @@ main(int argc, char *argv[])
 	}
 	if (w != NULL) {
 		progress_draw(list.n, list.n, nbytes, "checking the index");
-		rc = writer_commit(w);
+		rc = writer_commit(w, &ws);
 		w = NULL;
 		progress_clear();
 		if (rc == -1)
 			msg_report(MSG_FATAL, NULL, 0, 0, "%s left unchanged",
 			    out);
+		else if (!quiet && rc == 1)
+			fprintf(stderr, "kbc: %zu documents (%zu reused), "
+			    "%zu cards, %d warnings, 0 changed; index up to "
+			    "date, %.1f s\n", ndocs, nreused, ncards,
+			    msg_warnings(), now() - progress.start);
+		else if (!quiet && ws.delta)
+			fprintf(stderr, "kbc: %zu documents (%zu reused), "
+			    "%zu cards, %d warnings, %zu changed, %zu removed, "
+			    "%.1f s\n", ndocs, nreused, ncards, msg_warnings(),
+			    ws.changed, ws.removed, now() - progress.start);
 		else if (!quiet)
 			fprintf(stderr, "kbc: %zu documents (%zu reused), "
 			    "%zu cards, %d warnings, %.1f s\n", ndocs,

@@ -8,7 +8,7 @@
 #define KB_SCHEMA_H
 
 /* PRAGMA user_version of an index this code reads and writes. */
-#define KB_SCHEMA_VERSION	1
+#define KB_SCHEMA_VERSION	2
 /* PRAGMA application_id: "KBSX" marks a file as a kbsearch index. */
 #define KB_APPLICATION_ID	0x4b425358
 
@@ -21,6 +21,7 @@
 #define KB_TABLE_STEP		"step"
 #define KB_TABLE_LINK		"link"
 #define KB_TABLE_SYNONYM	"synonym"
+#define KB_TABLE_CARD_SIG	"card_sig"
 #define KB_TABLE_CARD_FTS	"card_fts"
 #define KB_TABLE_CARD_VOCAB	"card_vocab"
 #define KB_TABLE_ERR_TRI	"errstr_tri"
@@ -36,7 +37,8 @@
 	" WITHOUT ROWID;\n" \
 	"CREATE TABLE doc(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE," \
 	" title TEXT NOT NULL, description TEXT NOT NULL," \
-	" hash TEXT NOT NULL, size INTEGER NOT NULL);\n" \
+	" hash TEXT NOT NULL, size INTEGER NOT NULL," \
+	" digest TEXT NOT NULL);\n" \
 	"CREATE TABLE card(id INTEGER PRIMARY KEY," \
 	" doc_id INTEGER NOT NULL REFERENCES doc(id), ord INTEGER NOT NULL," \
 	" anchor TEXT NOT NULL, title TEXT NOT NULL, symptom TEXT NOT NULL," \
@@ -46,6 +48,7 @@
 	"CREATE TABLE section(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" ord INTEGER NOT NULL, role TEXT NOT NULL, heading TEXT NOT NULL," \
 	" line INTEGER NOT NULL);\n" \
+	"CREATE INDEX section_card ON section(card_id);\n" \
 	"CREATE TABLE errstr(id INTEGER PRIMARY KEY," \
 	" card_id INTEGER NOT NULL REFERENCES card(id), text TEXT NOT NULL," \
 	" norm TEXT NOT NULL, line INTEGER NOT NULL);\n" \
@@ -54,6 +57,7 @@
 	"CREATE TABLE code(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" code TEXT NOT NULL, kind TEXT NOT NULL, line INTEGER NOT NULL);\n" \
 	"CREATE INDEX code_code ON code(code);\n" \
+	"CREATE INDEX code_card ON code(card_id);\n" \
 	"CREATE TABLE step(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" ord INTEGER NOT NULL, depth INTEGER NOT NULL, text TEXT NOT NULL," \
 	" note TEXT NOT NULL, line INTEGER NOT NULL);\n" \
@@ -63,6 +67,8 @@
 	"CREATE INDEX link_card ON link(card_id);\n" \
 	"CREATE TABLE synonym(term TEXT NOT NULL, expansion TEXT NOT NULL);\n" \
 	"CREATE INDEX synonym_term ON synonym(term);\n" \
+	"CREATE TABLE card_sig(card_id INTEGER PRIMARY KEY" \
+	" REFERENCES card(id), sig BLOB NOT NULL);\n" \
 	"CREATE VIRTUAL TABLE card_fts USING fts5(title, symptom, errors," \
 	" cause, steps, tokenize='porter unicode61 remove_diacritics 2');\n" \
 	"CREATE VIRTUAL TABLE card_vocab USING fts5vocab(card_fts, 'row');\n" \

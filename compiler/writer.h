@@ -12,25 +12,39 @@
 struct kb_doc;
 struct writer;
 
+/* What writer_commit() did. */
+struct writer_stats {
+	size_t	 changed;	/* documents written: new or changed */
+	size_t	 removed;	/* documents of OUT no longer there */
+	int	 delta;	/* built on a copy of OUT */
+	int	 up_to_date;	/* nothing changed: OUT left untouched */
+	int	 full_check;	/* quick_check and FTS5 integrity-checks ran */
+};
+
 /*
  * Starts a build of the index at out.  Refuses an out that is a
  * directory or an existing file that is not a kbsearch index, and removes
- * the temporary files of builds whose process is gone.  With reuse, an
- * existing out written by this same kbc is opened read-only so that
- * writer_reuse_doc() can copy from it.  Returns NULL after reporting why.
+ * the temporary files of builds whose process is gone.  With reuse and an
+ * existing out written by this same kbc, the build is a delta: out's
+ * documents are read, and at the first change out is copied into the
+ * temporary file, where only changed documents are deleted and written.
+ * Returns NULL after reporting why.
  */
 struct writer	*writer_open(const char *out, int reuse);
 
-/* Adds one document and its cards.  Returns 0, or -1 after reporting. */
+/*
+ * Adds one document and its cards.  Returns 0, 1 when a delta build
+ * found the same document with the same hash, size and cards in out
+ * (nothing written), or -1 after reporting.
+ */
 int		 writer_add_doc(struct writer *w, const struct kb_doc *doc,
 		    unsigned long long hash, size_t size);
 
 /*
- * Copies the document at path from the previous index when it has the
- * same hash and size there, with new ids, as writer_add_doc() would have
- * written it.  Returns 1 when copied (*ncards receives its number of
- * cards), 0 when the caller must compile it (not there, changed, or no
- * previous index), -1 after reporting a write error.
+ * Keeps the document at path as it is in out (a delta build) when it has
+ * the same hash and size there.  Returns 1 when kept (*ncards receives
+ * its number of cards), 0 when the caller must compile it (not there,
+ * changed, or a full build), -1 after an earlier error.
  */
 int		 writer_reuse_doc(struct writer *w, const char *path,
 		    unsigned long long hash, size_t size, size_t *ncards);
@@ -41,9 +55,11 @@ int		 writer_add_synonym(struct writer *w, const char *term,
 
 /*
  * Marks near-duplicate cards, checks the new index, and publishes it by
- * rename(2).  Frees w.  Returns 0, or -1 with the old index untouched.
+ * rename(2); a delta build that changed nothing publishes nothing.
+ * Fills *ws and frees w.  Returns 0 when published, 1 when out was up to
+ * date, or -1 with the old index untouched.
  */
-int		 writer_commit(struct writer *w);
+int		 writer_commit(struct writer *w, struct writer_stats *ws);
 
 /* Abandons the build: removes the temporary file and frees w. */
 void		 writer_abort(struct writer *w);

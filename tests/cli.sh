@@ -236,11 +236,15 @@ c.execute("pragma user_version=999"); c.execute("create table t(x)")
 c.commit()' "$T/old.db"
 	run 2 "$K" --db "$T/old.db" x &&
 	    expect err 'index schema version 999, expected [0-9]+: rebuild with kbc'
+	# our application id and schema version, none of our tables
+	v=$(sed -n 's/^#define KB_SCHEMA_VERSION[[:space:]]*//p' \
+	    "$(dirname "$0")/../compiler/schema.h")
 	python3 -c 'import sqlite3,sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("pragma application_id=%d" % 0x4b425358)
-c.execute("pragma user_version=1"); c.execute("create table t(x)")
-c.commit()' "$T/hollow.db"
+c.execute("pragma user_version=%d" % int(sys.argv[2]))
+c.execute("create table t(x)")
+c.commit()' "$T/hollow.db" "$v"
 	run 2 "$K" --db "$T/hollow.db" x && expect err 'damaged.*rebuild with kbc'
 fi
 
