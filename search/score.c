@@ -66,8 +66,7 @@
  * constants are specific, event and error numbers less, ports weak (3389
  * is on half of a remote-desktop KB).
  */
-#define CODE_W_HEX	0.7
-#define CODE_W_CONST	0.7
+#define CODE_W_SPECIFIC	0.7
 #define CODE_W_ERROR	0.5
 #define CODE_W_EVENT	0.45
 #define CODE_W_PORT	0.2
@@ -440,6 +439,12 @@ score_align(const struct toks *p, const struct toks *e, struct align *out)
 			mt[row[d] * k + j] = (unsigned char)v;
 		}
 	}
+	/*
+	 * No paste word matches a word of e: no stretch of the paste is
+	 * active below, so nothing aligns and out stays zero.
+	 */
+	if (mt == NULL)
+		goto out;
 
 	/*
 	 * Only stretches of the paste near a word of e can align: mark the
@@ -527,6 +532,7 @@ score_align(const struct toks *p, const struct toks *e, struct align *out)
 	out->sim = out->recall > out->frag ? out->recall : out->frag;
 	if (out->sim > 1)
 		out->sim = 1;
+out:
 	free(we);
 	free(row);
 	free(mt);
@@ -571,10 +577,8 @@ score_code(int kind, long long ncards)
 
 	switch (kind) {
 	case CODE_HEX:
-		w = CODE_W_HEX;
-		break;
 	case CODE_CONST:
-		w = CODE_W_CONST;
+		w = CODE_W_SPECIFIC;
 		break;
 	case CODE_ERROR:
 		w = CODE_W_ERROR;
