@@ -28,6 +28,7 @@
 #define SUGGEST_EDITS	3
 
 static char	*card_name(const char *, const char *);
+static sqlite3_stmt *card_stmt(struct db *, const char *, const char *);
 static int	 doc_find(struct db *, const char *, char **);
 static char	*dup_text(sqlite3_stmt *, int);
 static int	 link_step(const struct card_view *, const long *,
@@ -38,6 +39,28 @@ static char	*resolve_path(const char *, const char *);
 static void	 strip_ext(char *);
 static void	 suggest_anchor(struct db *, const char *, const char *);
 static void	 suggest_doc(struct db *, const char *, const char *);
+
+/*
+ * The statement, bound and ready to step, that lists card path#anchor when
+ * hash is "#anchor", or every card of document path when hash is NULL or
+ * a bare "#".  Columns: id, anchor.  path and hash are borrowed until the
+ * statement is reset.
+ */
+static sqlite3_stmt *
+card_stmt(struct db *db, const char *path, const char *hash)
+{
+	sqlite3_stmt	*st;
+
+	if (hash != NULL && hash[1] != '\0') {
+		st = db_stmt(db, STMT_CARD_FIND);
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hash + 1, -1, SQLITE_STATIC);
+	} else {
+		st = db_stmt(db, STMT_DOC_CARDS);
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	}
+	return st;
+}
 
 /* Column i of the current row, copied ("" for NULL). */
 static char *
@@ -163,14 +186,7 @@ resolve(struct db *db, const char *doc, const char *self,
 		path = xstrdup(doc);
 	else if ((path = resolve_path(doc, target)) == NULL)
 		return 0;
-	if (hash != NULL && hash[1] != '\0') {
-		st = db_stmt(db, STMT_CARD_FIND);
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, hash + 1, -1, SQLITE_STATIC);
-	} else {
-		st = db_stmt(db, STMT_DOC_CARDS);
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	}
+	st = card_stmt(db, path, hash);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *anchor = (const char *)sqlite3_column_text(st, 1);
@@ -224,8 +240,8 @@ lookup_more(struct db *db, long long id, const struct card_view *v,
     struct card_more *m)
 {
 	sqlite3_stmt	*st;
-	long		*line = NULL, *at = NULL;
-	size_t		 cap = 0, acap = 0, j;
+	long		*line = NULL;
+	size_t		 cap = 0, j;
 	int		 rc, ret = -1;
 
 	memset(m, 0, sizeof(*m));
@@ -264,19 +280,19 @@ lookup_more(struct db *db, long long id, const struct card_view *v,
 
 		xgrow((void **)&m->links, &cap, m->nlinks + 1,
 		    sizeof(*m->links));
-		xgrow((void **)&at, &acap, m->nlinks + 1, sizeof(*at));
-		l = &m->links[m->nlinks];
+		l = &m->links[m->nlinks++];
 		l->target = dup_text(st, 0);
 		l->text = dup_text(st, 1);
 		l->card = NULL;
-		at[m->nlinks++] = (long)sqlite3_column_int64(st, 2);
+		/* its source line, until link_step() below places it */
+		l->step = (long)sqlite3_column_int64(st, 2);
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
 	for (j = 0; j < m->nlinks; j++) {
 		struct card_link *l = &m->links[j];
 
-		l->step = link_step(v, line, l->text, at[j]);
+		l->step = link_step(v, line, l->text, l->step);
 		if (resolve(db, v->doc, v->anchor, l->target, &l->card) == -1)
 			goto out;
 	}
@@ -286,7 +302,6 @@ fail:
 	db_fail(db);
 out:
 	free(line);
-	free(at);
 	return ret;
 }
 
@@ -451,14 +466,7 @@ lookup_name(struct db *db, const char *name, long long **ids, size_t *n)
 		ret = rc == -1 ? -1 : 1;
 		goto out;
 	}
-	if (hash != NULL && hash[1] != '\0') {
-		st = db_stmt(db, STMT_CARD_FIND);
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, hash + 1, -1, SQLITE_STATIC);
-	} else {
-		st = db_stmt(db, STMT_DOC_CARDS);
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	}
+	st = card_stmt(db, path, hash);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		xgrow((void **)ids, &cap, *n + 1, sizeof(**ids));
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
