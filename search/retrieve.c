@@ -220,6 +220,7 @@ static int	 tier_chunks(struct query *);
 static int	 tier_fts(struct query *);
 static int	 tier_sig(struct query *);
 static int	 tier_tri(struct query *);
+static int	 tri_errstrs(struct query *, const char *);
 static int	 try_errstr(struct query *, long long);
 static double	 word_weight(const struct query *, size_t);
 
@@ -836,6 +837,38 @@ try_errstr(struct query *q, long long id)
 }
 
 /*
+ * Runs the trigram match expression expr (quoted terms or phrases, OR-ed)
+ * against the error strings, then aligns each hit with try_errstr(); the
+ * hits are all read before the first is aligned, which steps other
+ * statements.  Returns 0, or -1 (reported).
+ */
+static int
+tri_errstrs(struct query *q, const char *expr)
+{
+	sqlite3_stmt	*st;
+	long long	*ids = NULL;
+	size_t		 i, n = 0, cap = 0;
+	int		 rc, ret = -1;
+
+	st = db_stmt(q->db, STMT_TRI);
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, KB_TRI_CANDIDATES);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (step_done(q, rc) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (try_errstr(q, ids[i]) == -1)
+			goto out;
+	ret = 0;
+out:
+	free(ids);
+	return ret;
+}
+
+/*
  * Tier 3: the trigrams of the paste's rarest and unknown words, OR-ed,
  * against the trigram table of error strings; each hit is then aligned
  * word by word.  Words under three characters have no trigram.
@@ -844,12 +877,10 @@ static int
 tier_tri(struct query *q)
 {
 	struct strbuf	 expr = { 0 };
-	sqlite3_stmt	*st;
 	char		*grams[KB_TRI_GRAMS_MAX];
-	long long	*ids = NULL;
-	size_t		 i, j, n = 0, cap = 0, nwords = 0, nunknown = 0;
+	size_t		 i, j, nwords = 0, nunknown = 0;
 	size_t		 ngrams = 0, at, start[3] = { 0, 0, 0 }, have;
-	int		 rc, ret = -1;
+	int		 ret;
 
 	for (i = 0; i < q->nt && ngrams < KB_TRI_GRAMS_MAX; i++) {
 		const struct term *t = &q->t[i];
@@ -889,27 +920,9 @@ tier_tri(struct query *q)
 			sb_adds(&expr, " OR ");
 		add_quoted(&expr, grams[j], strlen(grams[j]));
 	}
-	if (ngrams == 0) {
-		ret = 0;
-		goto out;
-	}
-	st = db_stmt(q->db, STMT_TRI);
-	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, KB_TRI_CANDIDATES);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (step_done(q, rc) == -1)
-		goto out;
-	for (i = 0; i < n; i++)
-		if (try_errstr(q, ids[i]) == -1)
-			goto out;
-	ret = 0;
-out:
+	ret = ngrams > 0 ? tri_errstrs(q, expr.buf) : 0;
 	for (j = 0; j < ngrams; j++)
 		free(grams[j]);
-	free(ids);
 	sb_release(&expr);
 	return ret;
 }
@@ -985,37 +998,17 @@ tier_chunks(struct query *q)
 {
 	struct strbuf	 expr = { 0 };
 	struct chunk	*ch = NULL;
-	sqlite3_stmt	*st;
-	long long	*ids = NULL;
-	size_t		 i, nch, n = 0, cap = 0;
-	int		 rc, ret = -1;
+	size_t		 i, nch;
+	int		 ret;
 
 	nch = pick_chunks(q, &ch);
-	if (nch == 0) {
-		ret = 0;
-		goto out;
-	}
 	for (i = 0; i < nch; i++) {
 		if (i > 0)
 			sb_adds(&expr, " OR ");
 		add_chunk(&expr, q, &ch[i]);
 	}
-	st = db_stmt(q->db, STMT_TRI);
-	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, KB_TRI_CANDIDATES);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (step_done(q, rc) == -1)
-		goto out;
-	for (i = 0; i < n; i++)
-		if (try_errstr(q, ids[i]) == -1)
-			goto out;
-	ret = 0;
-out:
+	ret = nch > 0 ? tri_errstrs(q, expr.buf) : 0;
 	free(ch);
-	free(ids);
 	sb_release(&expr);
 	return ret;
 }
