@@ -19,7 +19,7 @@
 #include "util.h"
 
 /* Longest stand-alone line of plain text read as a heading, in bytes. */
-#define PLAIN_HEADING_MAX	120
+#define PLAIN_HEADING_MAX	((size_t)120)
 
 struct anchor_seen {
 	char	*id;		/* anchor already given out */

@@ -45,10 +45,11 @@ read_file(const char *path, const char *name, struct read_text *rt)
 		return msg_report(MSG_ERROR, name, 0, 0,
 		    "not a regular file");
 	}
-	if (st.st_size > KB_DOC_MAX_BYTES) {
+	/* a regular file's size is never negative */
+	if ((size_t)st.st_size > KB_DOC_MAX_BYTES) {
 		close(fd);
 		return msg_report(MSG_ERROR, name, 0, 0,
-		    "document too large (%lld > %d bytes)",
+		    "document too large (%lld > %zu bytes)",
 		    (long long)st.st_size, KB_DOC_MAX_BYTES);
 	}
 	buf = xmalloc((size_t)st.st_size + 1);

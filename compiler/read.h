@@ -12,7 +12,7 @@
  * Largest document read: 3.7 times the largest real article (555 KB);
  * bounds cmark's memory near 400 MB even for dense markup.
  */
-#define KB_DOC_MAX_BYTES	(2 * 1024 * 1024)
+#define KB_DOC_MAX_BYTES	((size_t)2 * 1024 * 1024)
 
 struct read_text {
 	char		*text;	/* UTF-8, LF line ends, NUL-terminated */

@@ -17,7 +17,7 @@
 #include "util.h"
 
 /* fread() chunk: large enough that the per-call cost vanishes. */
-#define KB_CHUNK	(64 * 1024)
+#define KB_CHUNK	((size_t)64 * 1024)
 /* "line N truncated" warnings before they are only counted. */
 #define KB_TRUNC_WARN_MAX	10
 
@@ -277,7 +277,7 @@ tidy(struct input *in, char *s, size_t *n)
 	if (in->cut > 0) {
 		if (++in->ntrunc <= KB_TRUNC_WARN_MAX)
 			msg_warn("line %ld truncated: %llu bytes after the"
-			    " first %d not searched%s", in->lineno, in->cut,
+			    " first %zu not searched%s", in->lineno, in->cut,
 			    KB_LINE_MAX, in->ntrunc == KB_TRUNC_WARN_MAX ?
 			    " (further truncated lines not reported)" : "");
 		in->cut = 0;

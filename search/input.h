@@ -17,7 +17,7 @@
  * longest line would let one 1 GB line exhaust memory (RELIABILITY.md 3);
  * the longest line of a real log or pasted page is a few KiB.
  */
-#define KB_LINE_MAX	(64 * 1024)
+#define KB_LINE_MAX	((size_t)64 * 1024)
 
 struct input;
 

@@ -48,14 +48,14 @@
  * The input is a paste, kept whole for matching, while it stays within
  * these: a console transcript or a handful of events, far below a log.
  */
-#define KB_PASTE_MAX		(64 * 1024)
+#define KB_PASTE_MAX		((size_t)64 * 1024)
 #define KB_PASTE_LINES		100
 /* A paste this short with no log structure is one message (a dialog). */
 #define KB_DIALOG_LINES		24
 /* Hash index slots: a power of two, under 2/3 full at KB_GROUPS_MAX. */
 #define KB_INDEX_SLOTS		16384
 /* Signatures remembered past KB_GROUPS_MAX, to count them as distinct. */
-#define KB_OVERFLOW_SLOTS	(1u << 20)
+#define KB_OVERFLOW_SLOTS	((size_t)1 << 20)
 
 enum pat {
 	PAT_ERROR,		/* an error-bearing line */
