@@ -542,7 +542,8 @@ normalize_codes(const char *s, struct norm_code **out)
 
 			if (d < -2147483648LL)
 				continue;
-			snprintf(buf, sizeof(buf), "0x%x",
+			/* at most 10 bytes: cannot truncate */
+			(void)snprintf(buf, sizeof(buf), "0x%x",
 			    (unsigned)(unsigned long long)d);
 			kind = CODE_HEX;
 			code = xstrdup(buf);

@@ -120,8 +120,9 @@ sb_addf(struct strbuf *sb, const char *fmt, ...)
 	if (n < 0)
 		return;
 	xgrow((void **)&sb->buf, &sb->cap, sb->len + n + 1, 1);
+	/* the same format and arguments as above: writes all n bytes */
 	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	(void)vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += n;
 }

@@ -88,7 +88,7 @@ struct opts {
  * of 1,000 groups take about 2 MB.  Past it (--all -n 100 on a large
  * log) a group keeps only its rank and is matched again when written.
  */
-#define KB_KEEP_MAX		(8 * 1024 * 1024)
+#define KB_KEEP_MAX		((size_t)8 * 1024 * 1024)
 
 /* A log group, how well it matched, and the results it will show. */
 struct ranked {
@@ -581,8 +581,11 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	o.limit = KB_LIMIT_DEFAULT;
 	msg_init("kbsearch", 0);
-	/* a closed pipe is a write error (EPIPE), not a death by signal */
-	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * A closed pipe is a write error (EPIPE), not a death by signal.
+	 * signal() fails only for an invalid signal number.
+	 */
+	(void)signal(SIGPIPE, SIG_IGN);
 
 	/* our own messages, with the program name rather than argv[0] */
 	opterr = 0;

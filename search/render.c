@@ -81,6 +81,7 @@ static void	 out_release(struct out *);
 static void	 out_style(struct out *, const char *);
 static void	 out_text(struct out *, const char *, int);
 static void	 out_word(struct out *, const char *, size_t, int);
+static void	 put_sb(const struct strbuf *);
 static void	 render_header(struct out *, const struct input_query *);
 static void	 render_json(const struct input_query *,
 		    const struct render_item *, size_t,
@@ -89,6 +90,16 @@ static void	 render_text(struct out *, const struct render_item *,
 		    size_t, const struct render_opts *);
 static void	 step_numbers(const struct card_view *, char ***);
 static void	 step_numbers_free(char **, size_t);
+
+/*
+ * Writes sb to stdout.  A short write is not checked here: it sets the
+ * error indicator of stdout, which main() checks before it exits.
+ */
+static void
+put_sb(const struct strbuf *sb)
+{
+	(void)fwrite(sb->buf, 1, sb->len, stdout);
+}
 
 static void
 out_init(struct out *o, const struct render_opts *ro)
@@ -239,7 +250,7 @@ out_word(struct out *o, const char *w, size_t len, int hl)
 	}
 	for (; o->pend > 0; o->pend--, o->col++)
 		putchar(' ');
-	fwrite(sb->buf, 1, sb->len, stdout);
+	put_sb(sb);
 	o->col += width;
 }
 
@@ -550,7 +561,7 @@ render_json(const struct input_query *q, const struct render_item *items,
 		sb_addc(&sb, '}');
 	}
 	sb_adds(&sb, "]}\n");
-	fwrite(sb.buf, 1, sb.len, stdout);
+	put_sb(&sb);
 	sb_release(&sb);
 	sb_release(&line_sb);
 }
@@ -703,7 +714,7 @@ render_card(const struct card_view *v, const struct card_more *m,
 	if (ro->json) {
 		json_card(&sb, v, m);
 		sb_addc(&sb, '\n');
-		fwrite(sb.buf, 1, sb.len, stdout);
+		put_sb(&sb);
 		sb_release(&sb);
 		return;
 	}
