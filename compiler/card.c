@@ -193,8 +193,9 @@ kb_doc_free(struct kb_doc *d)
 void
 kb_doc_add_card(struct kb_doc *d, struct kb_card *c)
 {
+	/* an array of pointers: clang-tidy takes the element for a mistake */
 	xgrow((void **)&d->cards, &d->cards_cap, d->ncards + 1,
-	    sizeof(*d->cards));
+	    sizeof(*d->cards));	/* NOLINT(bugprone-sizeof-expression) */
 	d->cards[d->ncards++] = c;
 }
 

@@ -221,6 +221,8 @@ collect(cmark_node *node, cmark_node ***v, size_t *n, size_t *cap)
 	for (c = cmark_node_first_child(node); c != NULL;
 	    c = cmark_node_next(c)) {
 		if (cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH) {
+			/* an array of pointers, not of nodes */
+			/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 			xgrow((void **)v, cap, *n + 1, sizeof(**v));
 			(*v)[(*n)++] = c;
 		} else if (cmark_node_first_child(c) != NULL &&
