@@ -14,22 +14,9 @@ for tool in dpkg-deb dpkg; do
 		exit 77
 	fi
 done
-T=$(mktemp -d "${TMPDIR:-/tmp}/kbdeb.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
+tmpdir kbdeb
 unset KBSEARCH_DB NO_COLOR
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-notok() {
-	n=$((n + 1))
-	fails=$((fails + 1))
-	echo "not ok $n - $*"
-}
 
 if "$CPACK" -G DEB --config "$BUILD/CPackConfig.cmake" -B "$T/pkg" \
     >"$T/cpack.log" 2>&1; then
@@ -37,14 +24,14 @@ if "$CPACK" -G DEB --config "$BUILD/CPackConfig.cmake" -B "$T/pkg" \
 else
 	notok "cpack -G DEB"
 	sed 's/^/# /' "$T/cpack.log"
-	echo "1..$n"
-	exit 1
+	summary
+	exit
 fi
 set -- "$T"/pkg/*.deb
 if [ $# -ne 1 ] || [ ! -f "$1" ]; then
 	notok "exactly one .deb built (got: $*)"
-	echo "1..$n"
-	exit 1
+	summary
+	exit
 fi
 deb=$1
 ok "built $(basename "$deb")"
@@ -147,5 +134,4 @@ else
 	notok "completion file defines both completions"
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+summary

@@ -16,21 +16,8 @@ if ! command -v groff >/dev/null 2>&1; then
 	echo "skipped: groff is not installed (package groff-base)"
 	exit 77
 fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/kbdocs.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-notok() {
-	n=$((n + 1))
-	fails=$((fails + 1))
-	echo "not ok $n - $*"
-}
+. "$(dirname "$0")/lib.sh"
+tmpdir kbdocs
 
 # render PAGE: plain ASCII text, no hyphenation, so that an option is never
 # split at the end of a line.
@@ -162,5 +149,4 @@ else
 	sed 's/^/# /' "$T/check.err"
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+summary

@@ -7,20 +7,12 @@
 # Usage: kbc-build.sh KBC SRCDIR
 KBC=${1:?usage: kbc-build.sh KBC SRCDIR}
 SRC=${2:?usage: kbc-build.sh KBC SRCDIR}
-T=$(mktemp -d "${TMPDIR:-/tmp}/kbcbuild.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-fails=0
-n=0
+. "$(dirname "$0")/lib.sh"
+tmpdir kbcbuild
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-notok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	fails=$((fails + 1))
+# notok_err TEXT: a failed test, with the start of the last stderr.
+notok_err() {
+	notok "$1"
 	[ -s "$T/err" ] && sed 's/^/# stderr: /' "$T/err" | head -5
 }
 
@@ -37,19 +29,19 @@ if [ $rc -eq 0 ] && [ ! -s "$T/out" ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
     "$T/err"; then
 	ok "a build prints one summary line"
 else
-	notok "a build prints one summary line (exit $rc)"
+	notok_err "a build prints one summary line (exit $rc)"
 fi
 if ! grep -q "$(printf '\r')" "$T/err"; then
 	ok "no progress line when stderr is a file"
 else
-	notok "no progress line when stderr is a file"
+	notok_err "no progress line when stderr is a file"
 fi
 
 "$KBC" -o "$T/a.db" "$T/kb" 2>"$T/err"
 if grep -Eq '^kbc: 6 documents \(4 reused\)' "$T/err"; then
 	ok "second build: the summary counts reused documents"
 else
-	notok "second build: the summary counts reused documents"
+	notok_err "second build: the summary counts reused documents"
 fi
 
 "$KBC" -q -o "$T/b.db" "$T/kb" >"$T/out" 2>"$T/err"
@@ -57,7 +49,7 @@ rc=$?
 if [ $rc -eq 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]; then
 	ok "-q: silent"
 else
-	notok "-q: silent (exit $rc)"
+	notok_err "-q: silent (exit $rc)"
 fi
 
 if python3 -c 'import sqlite3,sys
@@ -69,7 +61,7 @@ sys.exit(0 if "area/printer" in paths and
     "Restart the computer" in text else 1)' "$T/b.db"; then
 	ok "includes/ transcluded, not compiled as a document"
 else
-	notok "includes/ transcluded, not compiled as a document"
+	notok_err "includes/ transcluded, not compiled as a document"
 fi
 
 "$KBC" --check "$T/kb" >"$T/out" 2>"$T/err"
@@ -81,15 +73,14 @@ if [ $rc -eq 1 ] &&
     "$T/err" && ! grep -q 'documents (' "$T/err"; then
 	ok "--check names files by path, prints no summary"
 else
-	notok "--check names files by path, prints no summary (exit $rc)"
+	notok_err "--check names files by path, prints no summary (exit $rc)"
 fi
 
 "$KBC" --dump "$T/kb/area/printer.md" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ] && [ ! -s "$T/err" ]; then
 	ok "--dump prints no summary"
 else
-	notok "--dump prints no summary"
+	notok_err "--dump prints no summary"
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+summary

@@ -12,22 +12,8 @@
 # usage: bounds.sh KBSEARCH
 K=${1:?usage: bounds.sh KBSEARCH}
 [ -x /usr/bin/time ] || { echo "1..0 # SKIP /usr/bin/time missing"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/kbbounds.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-
-check() {
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $name"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n - $name"
-	fi
-}
+. "$(dirname "$0")/../lib.sh"
+tmpdir kbbounds
 
 # within CEIL_S CEIL_KIB: the last run's CPU seconds and peak RSS are
 # under the ceilings (the time file holds "user system maxrss")
@@ -95,5 +81,4 @@ check "L4: shown + not shown = 2,000,000" awk '
 check "L4: 10,000 held, the most frequent matched, said on stderr" \
     grep -q 'of 10000 distinct errors' "$T/err"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+summary

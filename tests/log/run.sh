@@ -6,27 +6,8 @@
 # usage: run.sh KBSEARCH FIXTURE_DIR   (uses the KB built into KBSEARCH)
 K=${1:?usage: run.sh KBSEARCH FIXTURE_DIR}
 D=${2:?usage: run.sh KBSEARCH FIXTURE_DIR}
-T=$(mktemp -d "${TMPDIR:-/tmp}/kblog.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-notok() {
-	n=$((n + 1))
-	fails=$((fails + 1))
-	echo "not ok $n - $*"
-}
-
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
+. "$(dirname "$0")/../lib.sh"
+tmpdir kblog
 
 # jsonl FILE EXPR: every line is a JSON object in valid UTF-8, and the
 # Python expression EXPR over the list `o` of objects is true.
@@ -147,5 +128,4 @@ check "100 MB line: one warning" \
 check "100 MB line: both lines grouped" jsonl "$T/long.json" \
     'sorted(g["line"] for g in o) == [1, 2]'
 
-echo "1..$n"
-[ $fails -eq 0 ]
+summary
