@@ -8,27 +8,45 @@
 # Usage: cli.sh KBSEARCH [KBC]
 K=${1:?usage: cli.sh KBSEARCH [KBC]}
 KBC=${2:-}
-T=$(mktemp -d "${TMPDIR:-/tmp}/kbcli.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
+tmpdir kbcli
 unset KBSEARCH_DB NO_COLOR COLUMNS
-fails=0
-n=0
+
+# kb_tty.py CMD...: runs CMD with stdout on a terminal and prints what
+# it wrote there (CRLF as LF); exits with CMD's status.
+cat >"$T/kb_tty.py" <<'PY'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdout=s, stderr=subprocess.DEVNULL,
+    stdin=subprocess.DEVNULL)
+os.close(s)
+out = b''
+while True:
+	try:
+		b = os.read(m, 65536)
+	except OSError:
+		break
+	if not b:
+		break
+	out += b
+p.wait()
+sys.stdout.buffer.write(out.replace(b'\r\n', b'\n'))
+sys.exit(p.returncode)
+PY
 
 # run STATUS CMD...: runs CMD with stdout/stderr in $T/out, $T/err and
 # checks its exit status.
 run() {
 	want=$1
 	shift
-	n=$((n + 1))
 	"$@" >"$T/out" 2>"$T/err" </dev/null
 	got=$?
 	if [ "$got" -ne "$want" ]; then
-		echo "not ok $n - exit $got, expected $want: $*"
+		notok "exit $got, expected $want: $*"
 		sed 's/^/# stderr: /' "$T/err" | head -5
-		fails=$((fails + 1))
 		return 1
 	fi
-	echo "ok $n - exit $want: $*"
+	ok "exit $want: $*"
 }
 
 # expect FILE PATTERN: grep -E must find PATTERN in FILE.
@@ -89,37 +107,18 @@ run 0 env NO_COLOR=1 "$K" "Authentication error" && refuse out "$esc"
 run 0 "$K" --no-color "Authentication error" && refuse out "$esc"
 if command -v python3 >/dev/null 2>&1; then
 	# on a terminal: colour, unless NO_COLOR, --no-color or TERM=dumb
-	cat >"$T/kb_pty.py" <<'PY'
-import os, pty, subprocess, sys
-m, s = pty.openpty()
-p = subprocess.Popen(sys.argv[1:], stdout=s, stderr=subprocess.DEVNULL,
-    stdin=subprocess.DEVNULL)
-os.close(s)
-out = b''
-while True:
-	try:
-		b = os.read(m, 65536)
-	except OSError:
-		break
-	if not b:
-		break
-	out += b
-p.wait()
-sys.stdout.write('esc\n' if b'\x1b' in out else 'plain\n')
-sys.exit(p.returncode)
-PY
-	run 0 env TERM=xterm python3 "$T/kb_pty.py" "$K" "Authentication error" &&
-	    expect out '^esc$'
-	run 0 env TERM=xterm NO_COLOR=1 python3 "$T/kb_pty.py" "$K" "Authentication error" &&
-	    expect out '^plain$'
-	run 0 env TERM=xterm NO_COLOR= python3 "$T/kb_pty.py" "$K" "Authentication error" &&
-	    expect out '^esc$'
-	run 0 env TERM=xterm python3 "$T/kb_pty.py" "$K" --no-color "Authentication error" &&
-	    expect out '^plain$'
-	run 0 env TERM=dumb python3 "$T/kb_pty.py" "$K" "Authentication error" &&
-	    expect out '^plain$'
-	run 0 env TERM=xterm python3 "$T/kb_pty.py" "$K" --json "Authentication error" &&
-	    expect out '^plain$'
+	run 0 env TERM=xterm python3 "$T/kb_tty.py" "$K" "Authentication error" &&
+	    expect out "$esc"
+	run 0 env TERM=xterm NO_COLOR=1 python3 "$T/kb_tty.py" "$K" "Authentication error" &&
+	    refuse out "$esc"
+	run 0 env TERM=xterm NO_COLOR= python3 "$T/kb_tty.py" "$K" "Authentication error" &&
+	    expect out "$esc"
+	run 0 env TERM=xterm python3 "$T/kb_tty.py" "$K" --no-color "Authentication error" &&
+	    refuse out "$esc"
+	run 0 env TERM=dumb python3 "$T/kb_tty.py" "$K" "Authentication error" &&
+	    refuse out "$esc"
+	run 0 env TERM=xterm python3 "$T/kb_tty.py" "$K" --json "Authentication error" &&
+	    refuse out "$esc"
 fi
 
 # --json: valid JSON Lines, keys in the documented order
@@ -142,14 +141,12 @@ for l in sys.stdin:
 assert n >= 1
 PY
 	for q in "Authentication error" "printer is out of paper" '" * :'; do
-		n=$((n + 1))
 		"$K" --json --explain --all -- "$q" >"$T/j" 2>/dev/null
 		if python3 "$T/kb_json.py" <"$T/j" >"$T/err" 2>&1; then
-			echo "ok $n - --json output for '$q' is valid"
+			ok "--json output for '$q' is valid"
 		else
-			echo "not ok $n - --json output for '$q'"
+			notok "--json output for '$q'"
 			sed 's/^/# /' "$T/err"
-			fails=$((fails + 1))
 		fi
 	done
 	run 0 "$K" --json "Authentication error" &&
@@ -163,15 +160,13 @@ for q in '" * : ^ - ( ) AND OR NOT NEAR(a b) title:x' 'a"b' '*' \
     'multi-agent' "don't" 'x AND' '(x' 'NEAR(a b)' '^x' 'x*' 'col: x' \
     'title:Authentication' '"' '""' 'AND OR NOT' '- - -' \
     "$(printf 'a\001b\177c')" "$(printf '\377\376 bad utf8 \300\257')"; do
-	n=$((n + 1))
 	"$K" -- "$q" >"$T/out" 2>"$T/err"
 	rc=$?
 	if [ "$rc" -gt 1 ] || grep -Eqi 'fts5|syntax|sql|no such' "$T/err"; then
-		echo "not ok $n - query '$q': exit $rc"
+		notok "query '$q': exit $rc"
 		sed 's/^/# /' "$T/err"
-		fails=$((fails + 1))
 	else
-		echo "ok $n - query '$q' is data (exit $rc)"
+		ok "query '$q' is data (exit $rc)"
 	fi
 done
 run 1 "$K" -- "*" && expect err 'no searchable words'
@@ -185,35 +180,33 @@ run 1 "$K" "554 5.7.1 <orders@example.org>: Relay access denied"
 
 # control characters and bidi overrides never reach the terminal raw
 for fmt in --json --no-color; do
-	n=$((n + 1))
 	"$K" --all $fmt "$(printf 'Authentication error \033[31m\007 %s' "$rlo")" \
 	    >"$T/out" 2>"$T/err"
 	rc=$?
 	if [ $rc -le 1 ] && ! grep -q "$esc" "$T/out" &&
 	    ! grep -q "$rlo" "$T/out"; then
-		echo "ok $n - $fmt: no raw ESC or U+202E (exit $rc)"
+		ok "$fmt: no raw ESC or U+202E (exit $rc)"
 	else
-		echo "not ok $n - $fmt: raw control characters (exit $rc)"
-		fails=$((fails + 1))
+		notok "$fmt: raw control characters (exit $rc)"
 	fi
 done
 
 # stdin: the whole stream is one pasted message
-n=$((n + 1))
 printf 'some log line\nThe credentials that were used to connect to 10.0.0.1 did not work.\n' |
     "$K" >"$T/out" 2>"$T/err"
 rc=$?
 if [ $rc -eq 0 ] && grep -q rdp-credentials-did-not-work "$T/out"; then
-	echo "ok $n - stdin paste"
+	ok "stdin paste"
 else
-	echo "not ok $n - stdin paste: exit $rc"
-	fails=$((fails + 1))
+	notok "stdin paste: exit $rc"
 fi
-n=$((n + 1))
 printf '' | "$K" >"$T/out" 2>"$T/err"
 rc=$?
-[ $rc -eq 1 ] && echo "ok $n - empty stdin: exit 1" ||
-    { echo "not ok $n - empty stdin: exit $rc"; fails=$((fails + 1)); }
+if [ $rc -eq 1 ]; then
+	ok "empty stdin: exit 1"
+else
+	notok "empty stdin: exit $rc"
+fi
 
 # index selection and index errors
 run 0 env KBSEARCH_DB= "$K" "Authentication error"
@@ -253,16 +246,14 @@ if [ -w /dev/full ]; then
 	run 2 sh -c '"$0" "Authentication error" >/dev/full' "$K" &&
 	    expect err 'write error'
 fi
-n=$((n + 1))
 ( "$K" --all -n 100 "Authentication error remote desktop windows"; echo $? >"$T/rc" ) 2>"$T/err" |
     head -c 1 >/dev/null
 rc=$(cat "$T/rc")
 if [ "$rc" -le 1 ] && [ ! -s "$T/err" ]; then
-	echo "ok $n - closed pipe: quiet, exit $rc"
+	ok "closed pipe: quiet, exit $rc"
 else
-	echo "not ok $n - closed pipe: exit $rc"
+	notok "closed pipe: exit $rc"
 	sed 's/^/# /' "$T/err"
-	fails=$((fails + 1))
 fi
 
 # --show DOC#ANCHOR: one card in full; the anchor ignores case (issue 7)
@@ -304,13 +295,11 @@ run 2 "$K" --show "$vnc" extra words && expect err 'takes no TEXT'
 pycheck() {
 	name=$1
 	shift
-	n=$((n + 1))
 	if python3 "$@" <"$T/out" >"$T/py" 2>&1; then
-		echo "ok $n - $name"
+		ok "$name"
 	else
-		echo "not ok $n - $name"
+		notok "$name"
 		sed 's/^/# /' "$T/py"
-		fails=$((fails + 1))
 	fi
 }
 
@@ -397,25 +386,6 @@ PY
 	    expect out '^   Cause: Microsoft released a security update in March 2018\. This update fixes$'
 
 	# the query's words are bold in the matched error, on a terminal only
-	cat >"$T/kb_tty.py" <<'PY'
-import os, pty, subprocess, sys
-m, s = pty.openpty()
-p = subprocess.Popen(sys.argv[1:], stdout=s, stderr=subprocess.DEVNULL,
-    stdin=subprocess.DEVNULL)
-os.close(s)
-out = b''
-while True:
-	try:
-		b = os.read(m, 65536)
-	except OSError:
-		break
-	if not b:
-		break
-	out += b
-p.wait()
-sys.stdout.buffer.write(out.replace(b'\r\n', b'\n'))
-sys.exit(p.returncode)
-PY
 	bold=$(printf '\033\\[1m')
 	off=$(printf '\033\\[0m')
 	q="Authentication error invalid flag"
@@ -495,5 +465,4 @@ MD
 	fi
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+summary
