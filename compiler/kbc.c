@@ -395,6 +395,7 @@ main(int argc, char *argv[])
 	progress.on = mode == MODE_BUILD && !quiet && isatty(STDERR_FILENO);
 	msg_set_hook(progress_clear);
 
+	xalloc_on_oom(writer_signal_cleanup);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);

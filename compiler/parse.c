@@ -153,6 +153,8 @@ parse_meta_release(struct parse_meta *meta)
 	memset(meta, 0, sizeof(*meta));
 }
 
+static cmark_mem parse_mem = { xcalloc, xrealloc, free };
+
 cmark_node *
 parse_markdown(const char *text, size_t len)
 {
@@ -161,7 +163,11 @@ parse_markdown(const char *text, size_t len)
 	cmark_node	*root;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	/*
+	 * cmark's own allocator aborts when memory runs out; ours reports
+	 * it, lets kbc remove its temporary index, and exits 2.
+	 */
+	parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &parse_mem);
 	if (parser == NULL) {
 		msg_error("out of memory");
 		exit(2);

@@ -9,15 +9,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "util.h"
 
 static void	 oom(void) __attribute__((noreturn));
 
+/* What to clean up before exiting on out-of-memory (kbc: its tmp index). */
+static void	(*oom_hook)(void);
+
 static void
 oom(void)
 {
-	fputs("kbsearch: out of memory\n", stderr);
+	if (oom_hook != NULL)
+		oom_hook();
+	fprintf(stderr, "%s: out of memory\n", msg_prog());
 	exit(2);
+}
+
+void
+xalloc_on_oom(void (*fn)(void))
+{
+	oom_hook = fn;
 }
 
 void *

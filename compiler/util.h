@@ -8,7 +8,11 @@
 
 #include <stddef.h>
 
-/* Allocators: print "out of memory" and exit 2 instead of returning NULL. */
+/*
+ * Allocators: print "PROG: out of memory" and exit 2 instead of returning
+ * NULL, after calling the function set with xalloc_on_oom(), if any.
+ */
+void	 xalloc_on_oom(void (*fn)(void));
 void	*xmalloc(size_t n);
 void	*xcalloc(size_t n, size_t size);
 void	*xrealloc(void *p, size_t n);

@@ -12,8 +12,6 @@
 #    stdin each succeed (with the output of an unlimited run) or exit 2
 #    with "out of memory"; never a signal (exit status 128 or more); the
 #    old index is intact.
-# A TODO case (reported, not failing) records a known hole: see the
-# comment above it.
 # usage: faults.sh KBC KBSEARCH WORKDIR KB_DIR [CORPUS_DIR]
 # (CORPUS_DIR, the rdp corpus, is B when present; else B is generated.)
 set -u
@@ -33,15 +31,6 @@ tmps() {
 	ls kb.db.tmp* 2>/dev/null | tr '\n' ' '
 }
 
-# todo_if A OP B DESCRIPTION REASON: a TAP TODO line, never a failure
-todo_if() {
-	tap_n=$((tap_n + 1))
-	if test "$1" "$2" "$3"; then
-		echo "ok $tap_n - $4 # TODO $5"
-	else
-		echo "not ok $tap_n - $4 # TODO $5"
-	fi
-}
 
 sha_a=$(sha A.db)
 size_b=$(stat -c %s B.db)
@@ -174,8 +163,9 @@ cp A.db kb.db
 prlimit --as=$((64 * 1024 * 1024)) "$KBC" -q -o kb.db dense.md 2>dense.err
 rc=$?
 ok_if "$(sha kb.db)" = "$sha_a" "as 64 MiB, a 1.9 MB dense page: kb.db keeps A's sha256"
-todo_if "$rc:$(tmps)" = "2:" \
-    "as 64 MiB, a 1.9 MB dense page: kbc exits 2, no tmp (exit $rc, $(head -1 dense.err))" \
-    "cmark-gfm aborts on allocation failure (parse.c)"
+ok_if "$rc:$(tmps)" = "2:" \
+    "as 64 MiB, a 1.9 MB dense page: kbc exits 2, no tmp (exit $rc, $(head -1 dense.err))"
+ok_if "$(head -1 dense.err)" = "kbc: out of memory" \
+    "as 64 MiB, a 1.9 MB dense page: kbc says it ran out of memory"
 rm -f kb.db.tmp*
 rel_done
