@@ -475,6 +475,8 @@ main(int argc, char *argv[])
 				kb_doc_free(doc);
 				writer_abort(w);
 				w = NULL;
+				msg_report(MSG_FATAL, NULL, 0, 0,
+				    "%s left unchanged", out);
 				goto out;
 			}
 			break;
