@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,15 +277,77 @@ json_string(struct strbuf *sb, const char *s)
 	sb_addc(sb, '"');
 }
 
+/*
+ * The constants of hash64(): odd, so that multiplying by them is a
+ * bijection, with bits spread over the whole word (the fractional parts
+ * of pi, e and the golden ratio).
+ */
+#define HASH_K1	0x243f6a8885a308d3ULL
+#define HASH_K2	0xb7e151628aed2a6bULL
+#define HASH_K3	0x9e3779b97f4a7c15ULL
+
+/* 8 bytes as a little-endian word, whatever the host's byte order. */
+static uint64_t
+load64(const unsigned char *b)
+{
+	/* compilers turn this into one load on a little-endian host */
+	return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
+	    (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 |
+	    (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 |
+	    (uint64_t)b[7] << 56;
+}
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+/*
+ * One word into the state.  The word is scrambled first (multiply,
+ * xor-shift, multiply), which does not depend on h, so the scrambling of
+ * the next words overlaps with this one; the chain through h is only
+ * xor, rotate and multiply.  Each step is a bijection of the word for a
+ * given h, so two inputs that differ in one word never meet before the
+ * next word.
+ */
+static uint64_t
+hash_word(uint64_t h, uint64_t w)
+{
+	w *= HASH_K1;
+	w ^= w >> 31;
+	w *= HASH_K2;
+	return rotl64(h ^ w, 27) * HASH_K3;
+}
+
+/*
+ * A 64-bit hash 8 bytes at a time (FNV-1a, a byte at a time, was a third
+ * of an up-to-date incremental build).  The length seeds the state, so
+ * a tail padded with zeros differs from real zeros; the final avalanche
+ * (three rounds of xor-shift and multiply, all bijections) makes every
+ * input bit reach every output bit.
+ */
 unsigned long long
 hash64(const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	unsigned long long h = 0xcbf29ce484222325ULL;
+	uint64_t	 h, w;
+	size_t		 i;
 
-	while (n-- > 0) {
-		h ^= *b++;
-		h *= 0x100000001b3ULL;
+	h = HASH_K3 ^ ((uint64_t)n * HASH_K2);
+	for (; n >= 8; n -= 8, b += 8)
+		h = hash_word(h, load64(b));
+	if (n > 0) {
+		for (w = 0, i = 0; i < n; i++)
+			w |= (uint64_t)b[i] << (8 * i);
+		h = hash_word(h, w);
 	}
+	h ^= h >> 31;
+	h *= HASH_K1;
+	h ^= h >> 29;
+	h *= HASH_K2;
+	h ^= h >> 32;
+	h *= HASH_K3;
+	h ^= h >> 29;
 	return h;
 }

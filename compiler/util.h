@@ -63,7 +63,10 @@ size_t	 utf8_bidi_len(const char *s);
  */
 void	 json_string(struct strbuf *sb, const char *s);
 
-/* 64-bit FNV-1a hash of n bytes, for content hashes and dedup. */
+/*
+ * A 64-bit hash of n bytes (not cryptographic), for content hashes and
+ * digests; the same on every host.
+ */
 unsigned long long hash64(const void *p, size_t n);
 
 #endif
