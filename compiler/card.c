@@ -184,6 +184,9 @@ kb_doc_free(struct kb_doc *d)
 	for (i = 0; i < d->ncards; i++)
 		kb_card_free(d->cards[i]);
 	free(d->cards);
+	for (i = 0; i < d->nincludes; i++)
+		free(d->includes[i].path);
+	free(d->includes);
 	free(d->path);
 	free(d->title);
 	free(d->description);
@@ -197,6 +200,20 @@ kb_doc_add_card(struct kb_doc *d, struct kb_card *c)
 	xgrow((void **)&d->cards, &d->cards_cap, d->ncards + 1,
 	    sizeof(*d->cards));	/* NOLINT(bugprone-sizeof-expression) */
 	d->cards[d->ncards++] = c;
+}
+
+void
+kb_doc_add_include(struct kb_doc *d, const char *path,
+    unsigned long long hash, int is_read)
+{
+	struct kb_include *inc;
+
+	xgrow((void **)&d->includes, &d->includes_cap, d->nincludes + 1,
+	    sizeof(*d->includes));
+	inc = &d->includes[d->nincludes++];
+	inc->path = xstrdup(path);
+	inc->hash = is_read ? hash : 0;
+	inc->is_read = is_read;
 }
 
 static void

@@ -74,6 +74,13 @@ struct kb_card {
 	size_t		 nsections, sections_cap;
 };
 
+/* A file that a document transcluded with [!INCLUDE], at any depth. */
+struct kb_include {
+	char		*path;		/* relative to the KB root */
+	unsigned long long hash;	/* hash64() of its bytes on disk */
+	int		 is_read;	/* 0: refused or unreadable (reported) */
+};
+
 /* One compiled document: its cards, owned by it. */
 struct kb_doc {
 	char		*path;		/* path relative to the KB root */
@@ -81,6 +88,8 @@ struct kb_doc {
 	char		*description;	/* front-matter description, or "" */
 	struct kb_card	**cards;	/* cards in document order */
 	size_t		 ncards, cards_cap;
+	struct kb_include *includes;	/* files read for it, in order */
+	size_t		 nincludes, includes_cap;
 };
 
 /* Returns a new empty card with copies of anchor and title. */
@@ -108,6 +117,9 @@ struct kb_doc	*kb_doc_new(const char *path, const char *title);
 void		 kb_doc_free(struct kb_doc *doc);
 /* Appends card to doc, which takes ownership. */
 void		 kb_doc_add_card(struct kb_doc *doc, struct kb_card *card);
+/* Records a file that doc included (path is copied); see kb_include. */
+void		 kb_doc_add_include(struct kb_doc *doc, const char *path,
+		    unsigned long long hash, int is_read);
 
 /* Appends the cards of doc as one JSON document (kbc --dump format). */
 void		 kb_doc_json(const struct kb_doc *doc, struct strbuf *out);

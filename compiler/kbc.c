@@ -64,7 +64,9 @@ static void	 check_dup(struct dedup *, const struct kb_doc *,
 		    const char *, char ***, size_t *);
 static struct kb_doc *compile_doc(const struct walk_entry *,
 		    struct read_text *);
-static int	 is_reusable(const char *);
+static int	 is_reusable(struct writer *, const struct walk_entry *,
+		    const char *);
+static const char *kb_root(const struct walk_entry *);
 static double	 now(void);
 static void	 on_signal(int);
 static void	 progress_clear(void);
@@ -205,23 +207,49 @@ progress_clear(void)
 }
 
 /*
- * Nonzero when a document's cards depend on its bytes alone, so that a
- * previous index's rows for the same bytes may be kept without compiling
- * it.  Not when it transcludes files (they may have changed since), nor
- * when it has no markdown heading: such a page is read as plain text when
- * named .txt and as markdown otherwise, and the index does not record the
- * extension.  Those are compiled, and kept when they compile to the same
- * rows (writer_add_doc() compares digests).
+ * The directory that e's includes must lie under and that the paths of
+ * doc_include are relative to.  A document named alone has none: the
+ * current directory stands in when it lies under it (see under_cwd()).
+ */
+static const char *
+kb_root(const struct walk_entry *e)
+{
+	return e->is_arg && under_cwd(e->path) ? "." : e->root;
+}
+
+/*
+ * Nonzero when a document whose bytes are unchanged may be kept as it is
+ * in the previous index without compiling it: when every file it
+ * included then (w knows them) still has the same bytes, read at the
+ * same path.  A document that could not include a file is compiled
+ * again, so that the warning is repeated and a file that appeared is
+ * seen.  Not when it has no markdown heading either: such a page is read
+ * as plain text when named .txt and as markdown otherwise, and the index
+ * does not record the extension.  Those are compiled, and kept when they
+ * compile to the same rows (writer_add_doc() compares digests).
  */
 static int
-is_reusable(const char *text)
+is_reusable(struct writer *w, const struct walk_entry *e, const char *text)
 {
-	const char	*p;
+	const struct kb_include *inc;
+	struct strbuf	 sb = { 0 };
+	unsigned long long hash;
+	const char	*root;
+	size_t		 i, n, size;
+	int		 same = 1;
 
-	for (p = text; (p = strchr(p, '[')) != NULL; p++)
-		if (strncasecmp(p, "[!INCLUDE", 9) == 0)
-			return 0;
-	return outline_is_markdown(text);
+	if (!outline_is_markdown(text))
+		return 0;
+	inc = writer_includes(w, e->id, &n);
+	root = n > 0 ? kb_root(e) : NULL;
+	for (i = 0; i < n && same; i++) {
+		sb_reset(&sb);
+		sb_addf(&sb, "%s/%s", root, inc[i].path);
+		same = inc[i].is_read && read_hash(sb.buf, &hash, &size) == 0 &&
+		    hash == inc[i].hash;
+	}
+	sb_release(&sb);
+	return same;
 }
 
 /*
@@ -236,7 +264,7 @@ compile_doc(const struct walk_entry *e, struct read_text *rt)
 	struct outline	 o;
 	struct kb_doc	*doc;
 	struct cmark_node *root;
-	char		*md = NULL, *title;
+	char		*md = NULL;
 	size_t		 len;
 
 	if (guard_check(rt->text, rt->len, e->path) == -1) {
@@ -249,13 +277,12 @@ compile_doc(const struct walk_entry *e, struct read_text *rt)
 	if (str_endswith(e->path, ".txt") && !outline_is_markdown(rt->text))
 		md = outline_recover_plain(rt->text, &len);
 	root = parse_markdown(md ? md : rt->text, len);
-	parse_includes(root, e->path, e->is_arg && under_cwd(e->path) ? "." :
-	    e->root);
+	doc = kb_doc_new(e->id, "");
+	parse_includes(root, e->path, kb_root(e), doc);
 	outline_build(root, e->path, &o);
 	classify_outline(&o);
-	title = doc_title(&o, &meta, e->id);
-	doc = kb_doc_new(e->id, title);
-	free(title);
+	free(doc->title);
+	doc->title = doc_title(&o, &meta, e->id);
 	if (meta.description != NULL) {
 		free(doc->description);
 		doc->description = xstrdup(meta.description);
@@ -431,7 +458,7 @@ main(int argc, char *argv[])
 			continue;
 		nbytes += rt.size;
 		reused = 0;
-		if (w != NULL && is_reusable(rt.text))
+		if (w != NULL && is_reusable(w, &list.v[i], rt.text))
 			reused = writer_reuse_doc(w, list.v[i].id, rt.hash,
 			    rt.size, &n);
 		if (reused != 0) {

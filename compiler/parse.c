@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "card.h"
 #include "msg.h"
 #include "parse.h"
 #include "read.h"
@@ -30,8 +31,10 @@
 
 /* The files being included, outermost first, to refuse cycles. */
 struct inc_stack {
-	char	*v[INCLUDE_DEPTH_MAX + 2];	/* real paths */
-	int	 n;
+	char		*v[INCLUDE_DEPTH_MAX + 2]; /* real paths */
+	int		 n;
+	const char	*kbroot;	/* the KB root as given */
+	struct kb_doc	*doc;		/* records the files read, or NULL */
 };
 
 static void	 collect(cmark_node *, cmark_node ***, size_t *, size_t *);
@@ -39,6 +42,8 @@ static int	 expand(cmark_node *, const char *, const char *,
 		    struct inc_stack *);
 static char	*include_target(cmark_node *);
 static int	 is_fence(const char *, const char *);
+static void	 record(struct inc_stack *, const char *, const char *,
+		    const char *, size_t, unsigned long long, int);
 static char	*yaml_value(const char *, size_t);
 
 /* Nonzero when the line p..eol is "---" or "...", trailing blanks allowed. */
@@ -238,6 +243,32 @@ collect(cmark_node *node, cmark_node ***v, size_t *n, size_t *cap)
 }
 
 /*
+ * Records in st->doc the file want (the include target as written, and
+ * its real path when known), relative to the KB root so that a later
+ * build can read it again from there.  The path as resolved (the
+ * including file's directory, then the target) is kept when it lies
+ * under the root as given: reading it again follows the same symbolic
+ * links, so a retargeted link is a change; else the real path.
+ */
+static void
+record(struct inc_stack *st, const char *want, const char *target,
+    const char *real, size_t rootlen, unsigned long long hash, int is_read)
+{
+	size_t		 n = strlen(st->kbroot);
+	const char	*rel = target;
+
+	if (st->doc == NULL)
+		return;
+	if (strcmp(st->kbroot, ".") == 0 && want[0] != '/')
+		rel = want;
+	else if (strncmp(want, st->kbroot, n) == 0 && want[n] == '/')
+		rel = want + n + 1;
+	else if (real != NULL && real[rootlen] == '/')
+		rel = real + rootlen + 1;
+	kb_doc_add_include(st->doc, rel, hash, is_read);
+}
+
+/*
  * Replaces the [!INCLUDE] paragraphs under root (from the file path) by
  * the blocks of the files they name.  Returns the number of problems
  * reported.
@@ -267,6 +298,7 @@ expand(cmark_node *root, const char *path, const char *kbroot,
 		if (realpath(want.buf, real) == NULL) {
 			bad += msg_report(MSG_WARNING, path, line, 1, "cannot "
 			    "include %s: %s", target, strerror(errno)) != 0;
+			record(st, want.buf, target, NULL, rootlen, 0, 0);
 			goto next;
 		}
 		if (strncmp(real, kbroot, rootlen) != 0 ||
@@ -274,6 +306,7 @@ expand(cmark_node *root, const char *path, const char *kbroot,
 			bad += msg_report(MSG_WARNING, path, line, 1, "refusing "
 			    "to include %s: outside the knowledge base",
 			    target) != 0;
+			record(st, want.buf, target, NULL, rootlen, 0, 0);
 			goto next;
 		}
 		for (k = 0; k < st->n; k++)
@@ -282,18 +315,22 @@ expand(cmark_node *root, const char *path, const char *kbroot,
 		if (k < st->n) {
 			bad += msg_report(MSG_WARNING, path, line, 1,
 			    "include cycle: %s includes itself", target) != 0;
+			record(st, want.buf, target, real, rootlen, 0, 0);
 			goto next;
 		}
 		if (st->n > INCLUDE_DEPTH_MAX) {
 			bad += msg_report(MSG_WARNING, path, line, 1, "includes "
 			    "nested more than %d deep; %s left out",
 			    INCLUDE_DEPTH_MAX, target) != 0;
+			record(st, want.buf, target, real, rootlen, 0, 0);
 			goto next;
 		}
 		if (read_file(want.buf, want.buf, &rt) == -1) {
+			record(st, want.buf, target, real, rootlen, 0, 0);
 			bad++;
 			goto next;
 		}
+		record(st, want.buf, target, real, rootlen, rt.hash, 1);
 		parse_front_matter(rt.text, want.buf, &meta);
 		parse_meta_release(&meta);
 		sub = parse_markdown(rt.text, rt.len);
@@ -320,15 +357,22 @@ next:
 }
 
 int
-parse_includes(cmark_node *root, const char *path, const char *kbroot)
+parse_includes(cmark_node *root, const char *path, const char *kbroot,
+    struct kb_doc *doc)
 {
-	struct inc_stack st = { { 0 }, 0 };
+	struct inc_stack st = { { 0 }, 0, NULL, NULL };
 	char		 realroot[PATH_MAX], real[PATH_MAX];
 	int		 bad;
 
-	if (realpath(kbroot, realroot) == NULL)
+	st.kbroot = kbroot;
+	st.doc = doc;
+	if (realpath(kbroot, realroot) == NULL) {
+		/* a document compiled so is never kept without compiling */
+		if (doc != NULL)
+			kb_doc_add_include(doc, ".", 0, 0);
 		return msg_report(MSG_WARNING, path, 0, 0, "cannot resolve "
 		    "%s: %s; includes left out", kbroot, strerror(errno)) != 0;
+	}
 	if (realpath(path, real) != NULL)
 		st.v[st.n++] = xstrdup(real);
 	bad = expand(root, path, realroot, &st);

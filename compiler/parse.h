@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct cmark_node;
+struct kb_doc;
 
 struct parse_meta {
 	char	*title;		/* front-matter title, or NULL */
@@ -35,9 +36,13 @@ void	 parse_free(struct cmark_node *root);
  * document) and refused outside the directory kbroot; includes nest.
  * A missing file, one outside kbroot, a cycle or nesting too deep is a
  * warning and the paragraph is dropped.  Included blocks keep the line
- * numbers of their own file.  Returns the number of problems reported.
+ * numbers of their own file.  Unless doc is NULL, every file included,
+ * at any depth, and every one that could not be, is recorded in it
+ * (kb_doc_add_include()), so that a later build can tell whether the
+ * document would compile the same.  Returns the number of problems
+ * reported.
  */
 int	 parse_includes(struct cmark_node *root, const char *path,
-	    const char *kbroot);
+	    const char *kbroot, struct kb_doc *doc);
 
 #endif

@@ -19,6 +19,68 @@
 
 static size_t	 bad_utf8(const unsigned char *, size_t);
 static void	 position(const char *, size_t, int *, int *);
+static int	 slurp(int, size_t, char **, size_t *);
+
+/*
+ * Reads the file open as fd, size bytes by fstat(2), into a new buffer
+ * *buf (one byte more, for a NUL) of *len bytes, which the caller frees.
+ * Returns 0, -1 with errno set (nothing to free), or 1 when the file grew
+ * while it was read.
+ */
+static int
+slurp(int fd, size_t size, char **bufp, size_t *lenp)
+{
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 saved;
+
+	buf = xmalloc(size + 1);
+	/* read one byte past the size to notice a file that grew */
+	while (len <= size) {
+		n = read(fd, buf + len, size + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			free(buf);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > size) {
+		free(buf);
+		return 1;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int
+read_hash(const char *path, unsigned long long *hash, size_t *size)
+{
+	struct stat	 st;
+	char		*buf;
+	size_t		 len;
+	int		 fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size <= KB_DOC_MAX_BYTES &&
+	    slurp(fd, (size_t)st.st_size, &buf, &len) == 0) {
+		*hash = hash64(buf, len);
+		*size = len;
+		free(buf);
+		rc = 0;
+	}
+	close(fd);
+	return rc;
+}
 
 int
 read_file(const char *path, const char *name, struct read_text *rt)
@@ -26,8 +88,7 @@ read_file(const char *path, const char *name, struct read_text *rt)
 	struct stat	 st;
 	char		*buf = NULL;
 	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd, saved;
+	int		 fd, rc, saved;
 
 	/* O_NONBLOCK: a FIFO named .md must not block the build */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -52,29 +113,15 @@ read_file(const char *path, const char *name, struct read_text *rt)
 		    "document too large (%lld > %zu bytes)",
 		    (long long)st.st_size, KB_DOC_MAX_BYTES);
 	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	/* read one byte past the size to notice a file that grew */
-	while (len <= (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			free(buf);
-			return msg_report(MSG_ERROR, NULL, 0, 0,
-			    "cannot read %s: %s", name, strerror(saved));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	rc = slurp(fd, (size_t)st.st_size, &buf, &len);
+	saved = errno;
 	close(fd);
-	if (len > (size_t)st.st_size) {
-		free(buf);
+	if (rc == -1)
+		return msg_report(MSG_ERROR, NULL, 0, 0, "cannot read %s: %s",
+		    name, strerror(saved));
+	if (rc == 1)
 		return msg_report(MSG_ERROR, name, 0, 0,
 		    "file changed while it was read");
-	}
 	return read_buffer(buf, len, name, rt);
 }
 

@@ -28,6 +28,14 @@ struct read_text {
 int	 read_file(const char *path, const char *name, struct read_text *rt);
 
 /*
+ * The hash and size of the bytes of the file at path, as read_file()
+ * would give them in rt->hash and rt->size, without checking the text
+ * and without a diagnostic.  Returns 0, or -1 when path is not a regular
+ * file of at most KB_DOC_MAX_BYTES that can be read.
+ */
+int	 read_hash(const char *path, unsigned long long *hash, size_t *size);
+
+/*
  * Checks and converts raw bytes as read_file() does (BOM, CRLF, UTF-8,
  * NUL); buf is consumed.  For tests and fuzzers.  Returns 0 or -1.
  */

@@ -8,12 +8,13 @@
 #define KB_SCHEMA_H
 
 /* PRAGMA user_version of an index this code reads and writes. */
-#define KB_SCHEMA_VERSION	2
+#define KB_SCHEMA_VERSION	3
 /* PRAGMA application_id: "KBSX" marks a file as a kbsearch index. */
 #define KB_APPLICATION_ID	0x4b425358
 
 #define KB_TABLE_META		"meta"
 #define KB_TABLE_DOC		"doc"
+#define KB_TABLE_DOC_INCLUDE	"doc_include"
 #define KB_TABLE_CARD		"card"
 #define KB_TABLE_SECTION	"section"
 #define KB_TABLE_ERRSTR		"errstr"
@@ -39,6 +40,9 @@
 	" title TEXT NOT NULL, description TEXT NOT NULL," \
 	" hash TEXT NOT NULL, size INTEGER NOT NULL," \
 	" digest TEXT NOT NULL);\n" \
+	"CREATE TABLE doc_include(doc_id INTEGER NOT NULL REFERENCES doc(id)," \
+	" path TEXT NOT NULL, hash TEXT NOT NULL);\n" \
+	"CREATE INDEX doc_include_doc ON doc_include(doc_id);\n" \
 	"CREATE TABLE card(id INTEGER PRIMARY KEY," \
 	" doc_id INTEGER NOT NULL REFERENCES doc(id), ord INTEGER NOT NULL," \
 	" anchor TEXT NOT NULL, title TEXT NOT NULL, symptom TEXT NOT NULL," \

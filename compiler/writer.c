@@ -48,6 +48,7 @@ enum stmt {
 	STMT_INSERT_SYNONYM,
 	STMT_INSERT_META,
 	STMT_INSERT_SIG,
+	STMT_INSERT_INCLUDE,
 	STMT__MAX
 };
 
@@ -73,6 +74,8 @@ static const char *const stmt_sql[STMT__MAX] = {
 	"INSERT INTO " KB_TABLE_SYNONYM "(term, expansion) VALUES (?, ?)",
 	"INSERT INTO " KB_TABLE_META "(key, value) VALUES (?, ?)",
 	"INSERT INTO " KB_TABLE_CARD_SIG "(card_id, sig) VALUES (?, ?)",
+	"INSERT INTO " KB_TABLE_DOC_INCLUDE "(doc_id, path, hash)"
+	" VALUES (?, ?, ?)",
 };
 
 /*
@@ -92,6 +95,7 @@ enum del_stmt {
 	DEL_ERRSTR,
 	DEL_SIG,
 	DEL_CARD,
+	DEL_INCLUDE,
 	DEL_DOC,
 	DEL_SYNONYMS,
 	DEL__MAX
@@ -116,6 +120,7 @@ static const char *const del_sql[DEL__MAX] = {
 	"DELETE FROM " KB_TABLE_CARD_SIG " WHERE card_id IN (SELECT id FROM "
 	KB_TABLE_CARD " WHERE doc_id = ?1)",
 	"DELETE FROM " KB_TABLE_CARD " WHERE doc_id = ?1",
+	"DELETE FROM " KB_TABLE_DOC_INCLUDE " WHERE doc_id = ?1",
 	"DELETE FROM " KB_TABLE_DOC " WHERE id = ?1",
 	"DELETE FROM " KB_TABLE_SYNONYM,
 };
@@ -140,6 +145,8 @@ struct olddoc {
 	char		 hash[17];	/* doc.hash */
 	char		 digest[17];	/* doc.digest */
 	int		 seen;		/* in this build, changed or not */
+	struct kb_include *inc;		/* its doc_include rows */
+	size_t		 ninc, inccap;
 };
 
 struct writer {
@@ -179,6 +186,7 @@ static char	*digest_doc(const struct kb_doc *);
 static char	*dir_of(const char *);
 static int	 exec(struct writer *, const char *);
 static struct olddoc *find_doc(struct writer *, const char *);
+static void	 free_olddoc(struct olddoc *);
 static int	 fsync_path(const char *, int);
 static int	 is_index(const char *);
 static int	 load_old(struct writer *);
@@ -364,6 +372,17 @@ cmp_olddoc(const void *a, const void *b)
 	    ((const struct olddoc *)b)->path);
 }
 
+static void
+free_olddoc(struct olddoc *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->ninc; i++)
+		free(d->inc[i].path);
+	free(d->inc);
+	free(d->path);
+}
+
 /* OUT's document at path in a delta build, or NULL. */
 static struct olddoc *
 find_doc(struct writer *w, const char *path)
@@ -445,6 +464,26 @@ load_old(struct writer *w)
 	if (i != SQLITE_DONE)
 		goto out;
 	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT d.path, i.path, i.hash FROM "
+	    KB_TABLE_DOC_INCLUDE " i JOIN " KB_TABLE_DOC " d ON d.id ="
+	    " i.doc_id ORDER BY i.rowid", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((i = sqlite3_step(st)) == SQLITE_ROW) {
+		d = find_doc(w, (const char *)sqlite3_column_text(st, 0));
+		if (d == NULL)
+			goto out;
+		xgrow((void **)&d->inc, &d->inccap, d->ninc + 1,
+		    sizeof(*d->inc));
+		v = (const char *)sqlite3_column_text(st, 2);
+		d->inc[d->ninc].path = xstrdup((const char *)
+		    sqlite3_column_text(st, 1));
+		/* '' for a file that was not included */
+		d->inc[d->ninc].is_read = v != NULL && *v != '\0';
+		d->inc[d->ninc++].hash = v ? strtoull(v, NULL, 16) : 0;
+	}
+	if (i != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(db, "SELECT term || char(9) || expansion FROM "
 	    KB_TABLE_SYNONYM " ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
 		goto out;
@@ -471,7 +510,7 @@ out:
 	}
 	close(fd);
 	while (w->ndocs > 0)
-		free(w->docs[--w->ndocs].path);
+		free_olddoc(&w->docs[--w->ndocs]);
 	while (w->noldsyn > 0)
 		free(w->oldsyn[--w->noldsyn]);
 	return -1;
@@ -667,6 +706,11 @@ digest_doc(const struct kb_doc *doc)
 	/* 0x1f separates values: it cannot occur in document text */
 	sb_addf(&sb, "%s\x1f%s\x1f%s\x1f", doc->path, doc->title,
 	    doc->description ? doc->description : "");
+	/* a changed include rewrites doc_include, even for the same cards */
+	for (i = 0; i < doc->nincludes; i++)
+		sb_addf(&sb, "I\x1f%s\x1f%d\x1f%llx\x1f",
+		    doc->includes[i].path, doc->includes[i].is_read,
+		    doc->includes[i].hash);
 	for (i = 0; i < doc->ncards; i++) {
 		c = doc->cards[i];
 		sb_addf(&sb, "C\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f"
@@ -797,6 +841,15 @@ writer_add_doc(struct writer *w, const struct kb_doc *doc,
 	bind_text(w, STMT_INSERT_DOC, 6, digest);
 	step(w, STMT_INSERT_DOC, "doc");
 	doc_id = sqlite3_last_insert_rowid(w->db);
+	for (i = 0; i < doc->nincludes; i++) {
+		sb_reset(&hex);
+		if (doc->includes[i].is_read)
+			sb_addf(&hex, "%016llx", doc->includes[i].hash);
+		sqlite3_bind_int64(w->stmt[STMT_INSERT_INCLUDE], 1, doc_id);
+		bind_text(w, STMT_INSERT_INCLUDE, 2, doc->includes[i].path);
+		bind_text(w, STMT_INSERT_INCLUDE, 3, sb_str(&hex));
+		step(w, STMT_INSERT_INCLUDE, "included file");
+	}
 
 	for (i = 0; i < doc->ncards && w->rc == SQLITE_OK; i++) {
 		c = doc->cards[i];
@@ -937,6 +990,18 @@ writer_reuse_doc(struct writer *w, const char *path,
 	od->seen = 1;
 	*ncards = od->ncards;
 	return 1;
+}
+
+const struct kb_include *
+writer_includes(struct writer *w, const char *path, size_t *n)
+{
+	struct olddoc	*od;
+
+	*n = 0;
+	if (!w->delta || (od = find_doc(w, path)) == NULL)
+		return NULL;
+	*n = od->ninc;
+	return od->inc;
 }
 
 int
@@ -1282,7 +1347,7 @@ writer_abort(struct writer *w)
 		signal_tmp[0] = '\0';
 	}
 	for (i = 0; i < w->ndocs; i++)
-		free(w->docs[i].path);
+		free_olddoc(&w->docs[i]);
 	free(w->docs);
 	for (i = 0; i < w->noldsyn; i++)
 		free(w->oldsyn[i]);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct kb_doc;
+struct kb_include;
 struct writer;
 
 /* What writer_commit() did. */
@@ -48,6 +49,17 @@ int		 writer_add_doc(struct writer *w, const struct kb_doc *doc,
  */
 int		 writer_reuse_doc(struct writer *w, const char *path,
 		    unsigned long long hash, size_t size, size_t *ncards);
+
+/*
+ * The files that the document at path included when out was written (a
+ * delta build), in the order they were read, with their hashes then;
+ * NULL and *n = 0 when there were none or there is no such document.
+ * Borrowed until w is freed.  writer_reuse_doc() does not look at them:
+ * a caller keeps a document that included files only when each of them
+ * still has the same bytes.
+ */
+const struct kb_include *writer_includes(struct writer *w, const char *path,
+		    size_t *n);
 
 /* Adds a synonym: term (one word) also matches expansion.  0 or -1. */
 int		 writer_add_synonym(struct writer *w, const char *term,

@@ -4,9 +4,12 @@
 # copies the unchanged documents instead of compiling them again, and the
 # result must have the contents of a full build.  Builds kb/ plus a few
 # fixtures fully, edits some (a document, an included file, steps that
-# made another card a near duplicate), adds and deletes one, rebuilds
+# made another card a near duplicate), adds and deletes one, creates a
+# file that was missing when a document included it, rebuilds
 # incrementally, builds fully into a fresh file, and compares a canonical
-# dump of every table, card_fts and card_vocab included.  Also: stale
+# dump of every table, card_fts and card_vocab included.  A document that
+# includes files is kept without compiling while they are unchanged, and
+# compiled again when one changes or was missing.  Also: stale
 # OUT.tmp.<pid> files of dead builds are removed (RELIABILITY.md 3.2).
 # Usage: incremental.sh KBC SRCDIR
 KBC=${1:?usage: incremental.sh KBC SRCDIR}
@@ -48,6 +51,8 @@ Q = {
     "meta": "SELECT * FROM meta ORDER BY key",
     "doc": "SELECT path, title, description, hash, size, digest FROM doc"
            " ORDER BY path",
+    "doc_include": "SELECT d.path, i.path, i.hash FROM doc_include i JOIN"
+                   " doc d ON d.id = i.doc_id ORDER BY d.path, i.rowid",
     "card": "SELECT d.path, c.ord, c.anchor, c.title, c.symptom, c.cause,"
             " c.diagnosis, c.notes, c.line, (SELECT d2.path || '#' ||"
             " c2.anchor FROM card c2 JOIN doc d2 ON d2.id = c2.doc_id"
@@ -116,6 +121,8 @@ printf 'Restart the computer before you try again.\n' \
     >"$T/kb/fix/includes/restart.md"
 printf '# Printer offline\n\n## Symptom\n\nThe printer shows "Offline".\n\n## Resolution\n\n1. Check the cable.\n\n[!INCLUDE [restart](includes/restart.md)]\n' \
     >"$T/kb/fix/uses-include.md"
+printf '# Not there yet\n\n## Symptom\n\nError "later".\n\n## Resolution\n\n1. Wait.\n\n[!INCLUDE [later](includes/later.md)]\n' \
+    >"$T/kb/fix/missing-include.md"
 printf '# To be deleted\n\n## Symptom\n\nError "gone".\n\n## Resolution\n\n1. Nothing.\n' \
     >"$T/kb/fix/deleted.md"
 
@@ -136,10 +143,11 @@ else
 	notok "fixture: dup-b is a near duplicate of dup-a"
 fi
 
-# a second build with nothing changed reuses every document but the one
-# that includes a file, which compiles to the same rows: OUT is left as it
-# is, not rewritten (same inode, same bytes); touching every file changes
-# nothing either
+# a second build with nothing changed reuses every document, the one whose
+# included file is unchanged too, but the one whose include is missing
+# (compiled again, to the same rows): OUT is left as it is, not rewritten
+# (same inode, same bytes); touching the included file, or every file,
+# changes nothing either
 cp "$T/inc.db" "$T/first.db"
 ino() {
 	ls -i "$1" | cut -d' ' -f1
@@ -151,13 +159,26 @@ if cmp -s "$T/first.db" "$T/inc.db" && [ "$(ino "$T/inc.db")" = "$ino1" ]; then
 else
 	notok "unchanged KB: index left untouched"
 fi
-if grep -q 'uses-include.md: [0-9]* cards$' "$T/v.err" &&
+if grep -q 'uses-include.md: [0-9]* cards, reused$' "$T/v.err" &&
+    grep -q 'missing-include.md: [0-9]* cards$' "$T/v.err" &&
+    grep -q 'missing-include.md:.*cannot include includes/later.md' \
+    "$T/v.err" &&
     grep -q 'dup-a.md: [0-9]* cards, reused$' "$T/v.err" &&
-    grep -Eq '^kbc: 9 documents \(7 reused\), [0-9]+ cards, [0-9]+ warnings, 0 changed; index up to date, [0-9.]+ s$' \
+    grep -Eq '^kbc: 10 documents \(8 reused\), [0-9]+ cards, [0-9]+ warnings, 0 changed; index up to date, [0-9.]+ s$' \
     "$T/v.err"; then
 	ok "kbc -v says which documents were reused"
 else
 	notok "kbc -v says which documents were reused"
+	sed 's/^/# /' "$T/v.err"
+fi
+touch "$T/kb/fix/includes/restart.md"
+"$KBC" -v -o "$T/inc.db" "$T/kb" 2>"$T/v.err"
+if cmp -s "$T/first.db" "$T/inc.db" && [ "$(ino "$T/inc.db")" = "$ino1" ] &&
+    grep -q 'uses-include.md: [0-9]* cards, reused$' "$T/v.err" &&
+    grep -q 'index up to date' "$T/v.err"; then
+	ok "touched include: includer reused, index left untouched"
+else
+	notok "touched include: includer reused, index left untouched"
 	sed 's/^/# /' "$T/v.err"
 fi
 find "$T/kb" -type f -exec touch {} +
@@ -178,10 +199,12 @@ else
 fi
 
 # edits: new steps for dup-a (dup-b is no longer its duplicate), a changed
-# include, one document deleted, one added in the middle of the order
+# include, a missing include created, one document deleted, one added in
+# the middle of the order
 printf '# Spooler stuck\n\n## Symptom\n\nJobs stay in the queue.\n\n## Resolution\n\n1. Reinstall the printer driver from the vendor web site and reboot twice.\n2. Ask the vendor for a firmware update and apply it with the vendor tool.\n' \
     >"$T/kb/fix/dup-a.md"
 printf 'Unplug the printer for ten seconds.\n' >"$T/kb/fix/includes/restart.md"
+printf 'Wait until the later text arrives.\n' >"$T/kb/fix/includes/later.md"
 rm "$T/kb/fix/deleted.md"
 printf '# Added later\n\n## Symptom\n\nError "added" appears.\n\n## Resolution\n\n1. Do the new thing.\n' \
     >"$T/kb/fix/b-added.md"
@@ -193,7 +216,7 @@ wait "$dead"
 : >"$T/inc.db.tmp.$$"
 
 if "$KBC" -v -o "$T/inc.db" "$T/kb" 2>"$T/v.err" &&
-    grep -Eq '^kbc: 9 documents \([0-9]+ reused\), [0-9]+ cards, [0-9]+ warnings, 3 changed, 1 removed, [0-9.]+ s$' \
+    grep -Eq '^kbc: 10 documents \(5 reused\), [0-9]+ cards, [0-9]+ warnings, 4 changed, 1 removed, [0-9.]+ s$' \
     "$T/v.err"; then
 	ok "incremental build"
 else
@@ -212,12 +235,15 @@ else
 	diff "$T/inc.dump" "$T/full.dump" | head -20 | sed 's/^/# /'
 fi
 if grep -q 'Unplug the printer' "$T/inc.dump" &&
+    grep -q 'later text arrives' "$T/inc.dump" &&
     ! grep -q 'To be deleted' "$T/inc.dump"; then
-	ok "changed include and deleted document seen"
+	ok "changed and created includes and deleted document seen"
 else
-	notok "changed include and deleted document seen"
+	notok "changed and created includes and deleted document seen"
 fi
 if grep -q 'dup-a.md: [0-9]* cards$' "$T/v.err" &&
+    grep -q 'uses-include.md: [0-9]* cards$' "$T/v.err" &&
+    grep -q 'missing-include.md: [0-9]* cards$' "$T/v.err" &&
     grep -q 'dup-b.md: [0-9]* cards, reused$' "$T/v.err"; then
 	ok "only changed documents were compiled"
 else
