@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "card.h"
 #include "classify.h"
 #include "config.h"
@@ -64,8 +65,8 @@ static void	 check_dup(struct dedup *, const struct kb_doc *,
 		    const char *, char ***, size_t *);
 static struct kb_doc *compile_doc(const struct walk_entry *,
 		    struct read_text *);
-static int	 is_reusable(struct writer *, const struct walk_entry *,
-		    const char *);
+static int	 includes_unchanged(struct writer *,
+		    const struct walk_entry *);
 static const char *kb_root(const struct walk_entry *);
 static double	 now(void);
 static void	 on_signal(int);
@@ -219,17 +220,14 @@ kb_root(const struct walk_entry *e)
 
 /*
  * Nonzero when a document whose bytes are unchanged may be kept as it is
- * in the previous index without compiling it: when every file it
- * included then (w knows them) still has the same bytes, read at the
- * same path.  A document that could not include a file is compiled
- * again, so that the warning is repeated and a file that appeared is
- * seen.  Not when it has no markdown heading either: such a page is read
- * as plain text when named .txt and as markdown otherwise, and the index
- * does not record the extension.  Those are compiled, and kept when they
- * compile to the same rows (writer_add_doc() compares digests).
+ * in the previous index without compiling it, as far as its includes go:
+ * when every file it included then (w knows them) still has the same
+ * bytes, read at the same path.  A document that could not include a
+ * file is compiled again, so that the warning is repeated and a file
+ * that appeared is seen.
  */
 static int
-is_reusable(struct writer *w, const struct walk_entry *e, const char *text)
+includes_unchanged(struct writer *w, const struct walk_entry *e)
 {
 	const struct kb_include *inc;
 	struct strbuf	 sb = { 0 };
@@ -238,8 +236,6 @@ is_reusable(struct writer *w, const struct walk_entry *e, const char *text)
 	size_t		 i, n, size;
 	int		 same = 1;
 
-	if (!outline_is_markdown(text))
-		return 0;
 	inc = writer_includes(w, e->id, &n);
 	root = n > 0 ? kb_root(e) : NULL;
 	for (i = 0; i < n && same; i++) {
@@ -373,6 +369,9 @@ main(int argc, char *argv[])
 	};
 	struct walk_list list = { 0 };
 	struct writer	*w = NULL;
+	struct cache	*cache = NULL;
+	unsigned long long hash;
+	size_t		 size;
 	struct writer_stats ws;
 	struct kb_doc	*doc;
 	struct read_text rt;
@@ -384,7 +383,7 @@ main(int argc, char *argv[])
 	enum mode	 mode = MODE_BUILD;
 	size_t		 i, n, ndocs = 0, nreused = 0, ncards = 0;
 	size_t		 nbytes = 0;
-	int		 ch, quiet = 0, verbose = 0, reused, rc;
+	int		 ch, quiet = 0, verbose = 0, reused, is_md, rc;
 
 	msg_init("kbc", 0);
 	while ((ch = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
@@ -429,12 +428,16 @@ main(int argc, char *argv[])
 	/* a file-size limit becomes a write error, not a kill */
 	signal(SIGXFSZ, SIG_IGN);
 
+	/* before the walk: its stamps are compared with this time */
+	if (mode == MODE_BUILD)
+		cache = cache_open(out);
 	for (i = 0; i < (size_t)argc; i++)
 		walk_add(&list, argv[i]);
 	walk_finish(&list);
 	if (mode == MODE_BUILD && list.n == 0 && msg_worst() < MSG_ERROR)
 		msg_report(MSG_WARNING, NULL, 0, 0, "no documents found");
 	if (mode == MODE_BUILD && (w = writer_open(out, 1)) == NULL) {
+		cache_close(cache, 0);
 		walk_release(&list);
 		return 2;
 	}
@@ -452,15 +455,39 @@ main(int argc, char *argv[])
 			goto out;
 		}
 	}
+	/*
+	 * A document is kept without compiling when its bytes (by the hash
+	 * cache, or read) and those of the files it included are the same
+	 * as in OUT.  Not when it has no markdown heading: such a page is
+	 * read as plain text when named .txt and as markdown otherwise, and
+	 * the index does not record the extension.  Those are compiled, and
+	 * kept when they compile to the same rows (writer_add_doc() compares
+	 * digests), and the cache does not know them.
+	 */
 	for (i = 0; i < list.n; i++) {
 		progress_draw(i, list.n, nbytes, NULL);
-		if (read_file(list.v[i].path, list.v[i].path, &rt) == -1)
-			continue;
-		nbytes += rt.size;
 		reused = 0;
-		if (w != NULL && is_reusable(w, &list.v[i], rt.text))
-			reused = writer_reuse_doc(w, list.v[i].id, rt.hash,
-			    rt.size, &n);
+		is_md = 1;
+		rt.text = NULL;
+		if (w != NULL && cache_get(cache, &list.v[i], &hash, &size) &&
+		    includes_unchanged(w, &list.v[i]))
+			reused = writer_reuse_doc(w, list.v[i].id, hash, size,
+			    &n);
+		if (reused == 0) {
+			if (read_file(list.v[i].path, list.v[i].path,
+			    &rt) == -1)
+				continue;
+			hash = rt.hash;
+			size = rt.size;
+			is_md = outline_is_markdown(rt.text);
+			if (w != NULL && is_md &&
+			    includes_unchanged(w, &list.v[i]))
+				reused = writer_reuse_doc(w, list.v[i].id,
+				    hash, size, &n);
+		}
+		nbytes += size;
+		if (is_md)
+			cache_put(cache, &list.v[i], hash, size);
 		if (reused != 0) {
 			free(rt.text);
 			if (reused == -1) {
@@ -514,6 +541,8 @@ main(int argc, char *argv[])
 		progress_draw(list.n, list.n, nbytes, "checking the index");
 		rc = writer_commit(w, &ws);
 		w = NULL;
+		cache_close(cache, rc != -1);
+		cache = NULL;
 		progress_clear();
 		if (rc == -1)
 			msg_report(MSG_FATAL, NULL, 0, 0, "%s left unchanged",
@@ -535,6 +564,7 @@ main(int argc, char *argv[])
 			    now() - progress.start);
 	}
 out:
+	cache_close(cache, 0);
 	dedup_free(dd);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);

@@ -35,7 +35,7 @@ struct visited {
 };
 
 static void	 add_entry(struct walk_list *, const char *, const char *,
-		    const char *);
+		    const char *, const struct stat *);
 static int	 cmp_entry(const void *, const void *);
 static int	 cmp_name(const void *, const void *);
 static char	*doc_id(const char *);
@@ -63,7 +63,7 @@ doc_id(const char *rel)
 
 static void
 add_entry(struct walk_list *list, const char *path, const char *rel,
-    const char *root)
+    const char *root, const struct stat *st)
 {
 	struct walk_entry *e;
 
@@ -73,6 +73,13 @@ add_entry(struct walk_list *list, const char *path, const char *rel,
 	e->id = doc_id(rel);
 	e->root = xstrdup(root);
 	e->is_arg = 0;
+	e->stamp.size = (long long)st->st_size;
+	e->stamp.mtime = (long long)st->st_mtim.tv_sec * 1000000000LL +
+	    st->st_mtim.tv_nsec;
+	e->stamp.ctime = (long long)st->st_ctim.tv_sec * 1000000000LL +
+	    st->st_ctim.tv_nsec;
+	e->stamp.dev = (unsigned long long)st->st_dev;
+	e->stamp.ino = (unsigned long long)st->st_ino;
 }
 
 static int
@@ -135,7 +142,7 @@ walk_dir(struct walk_list *list, const char *dir, const char *rel,
 			walk_dir(list, path.buf, sub.buf, root, seen,
 			    depth + 1);
 		} else if (walk_is_doc(names[i]))
-			add_entry(list, path.buf, sub.buf, root);
+			add_entry(list, path.buf, sub.buf, root, &st);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -171,7 +178,7 @@ walk_add(struct walk_list *list, const char *arg)
 	base = strrchr(arg, '/');
 	base = base ? base + 1 : arg;
 	root = xstrndup(arg, (size_t)(base - arg));
-	add_entry(list, arg, base, *root ? root : ".");
+	add_entry(list, arg, base, *root ? root : ".", &st);
 	list->v[list->n - 1].is_arg = 1;
 	free(root);
 	return 0;

@@ -7,11 +7,21 @@
 
 #include <stddef.h>
 
+/* What stat(2) said of a document when it was found (see cache.h). */
+struct walk_stamp {
+	long long	 size;		/* st_size */
+	long long	 mtime;		/* st_mtim, nanoseconds since the epoch */
+	long long	 ctime;		/* st_ctim, nanoseconds since the epoch */
+	unsigned long long dev;		/* st_dev */
+	unsigned long long ino;		/* st_ino */
+};
+
 struct walk_entry {
 	char	*path;		/* path to open */
 	char	*id;		/* doc id: path under the root, no extension */
 	char	*root;		/* the KB root the id is relative to */
 	int	 is_arg;	/* named on the command line, not found in a DIR */
+	struct walk_stamp stamp; /* taken before the file is read */
 };
 
 struct walk_list {

@@ -271,5 +271,54 @@ else
 	notok "index of another compiler: full build"
 fi
 
+# the hash cache beside the index (OUT.stat, one line per markdown
+# document, between a header and a checksum): a file changed less than a
+# second before the build is not cached, an older one is and is not read
+# again while its stat stamp holds; an edit that keeps the size and puts
+# the mtime back is still seen (its ctime moved); a damaged cache is an
+# empty one and is written anew
+sleep 2
+"$KBC" -q -o "$T/inc.db" "$T/kb"
+if [ "$(sed -n '1p;$s/^sum [0-9a-f]\{16\}$/sum/p' "$T/inc.db.stat")" = "kbc stat cache 1
+sum" ] && [ "$(wc -l <"$T/inc.db.stat")" -eq 11 ]; then
+	ok "hash cache written, one line per markdown document"
+else
+	notok "hash cache written, one line per markdown document"
+	sed 's/^/# /' "$T/inc.db.stat"
+fi
+cp -p "$T/kb/fix/dup-b.md" "$T/ref"
+python3 -c 'import sys
+with open(sys.argv[1], "r+b") as f:
+    b = f.read().replace(b"again", b"AGAIN")
+    f.seek(0)
+    f.write(b)' "$T/kb/fix/dup-b.md"
+touch -r "$T/ref" "$T/kb/fix/dup-b.md"
+"$KBC" -v -o "$T/inc.db" "$T/kb" 2>"$T/v.err"
+"$KBC" -q -o "$T/full2.db" "$T/kb"
+dump "$T/inc.db" >"$T/inc.dump"
+dump "$T/full2.db" >"$T/full2.dump"
+if grep -q 'dup-b.md: [0-9]* cards$' "$T/v.err" &&
+    grep -q 'Spooler stuck AGAIN' "$T/inc.dump" &&
+    cmp -s "$T/inc.dump" "$T/full2.dump"; then
+	ok "same size, same mtime, new ctime: the edit is seen"
+else
+	notok "same size, same mtime, new ctime: the edit is seen"
+	sed 's/^/# /' "$T/v.err"
+fi
+cp "$T/inc.db" "$T/before.db"
+printf 'kbc stat cache 1\n0000000000000000 1 2 3 4 5 x\nsum 0\n' \
+    >"$T/inc.db.stat"
+"$KBC" -o "$T/inc.db" "$T/kb" 2>"$T/v.err"
+# dup-b.md is cached only if it changed more than a second ago
+if cmp -s "$T/before.db" "$T/inc.db" && grep -q 'index up to date' "$T/v.err" &&
+    [ "$(sed -n '1p;$s/^sum [0-9a-f]\{16\}$/sum/p' "$T/inc.db.stat")" = "kbc stat cache 1
+sum" ] && [ "$(grep -c ' x$' "$T/inc.db.stat")" -eq 0 ] &&
+    [ "$(wc -l <"$T/inc.db.stat")" -ge 10 ]; then
+	ok "damaged hash cache: ignored and written anew"
+else
+	notok "damaged hash cache: ignored and written anew"
+	sed 's/^/# /' "$T/v.err"
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ]
