@@ -10,8 +10,8 @@
 /* What stat(2) said of a document when it was found (see cache.h). */
 struct walk_stamp {
 	long long	 size;		/* st_size */
-	long long	 mtime;		/* st_mtim, nanoseconds since the epoch */
-	long long	 ctime;		/* st_ctim, nanoseconds since the epoch */
+	long long	 mtime;		/* st_mtim, ns since the epoch */
+	long long	 ctime;		/* st_ctim, ns since the epoch */
 	unsigned long long dev;		/* st_dev */
 	unsigned long long ino;		/* st_ino */
 };
