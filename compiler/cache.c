@@ -107,7 +107,9 @@ load(struct cache *c)
 	ssize_t		 k;
 	int		 fd;
 
-	if ((fd = open(c->file, O_RDONLY | O_CLOEXEC)) == -1)
+	/* not through a link, nor blocked by a FIFO planted there */
+	if ((fd = open(c->file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size < (off_t)sizeof(CACHE_MAGIC)) {
@@ -219,8 +221,8 @@ cache_close(struct cache *c, int save)
 	/* a cache equal to the one loaded is not written again */
 	if (save && (c->n == 0 || c->next.len != c->body || sum != c->sum)) {
 		sb_addf(&c->next, "sum %016llx\n", sum);
-		fd = open(c->file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
+		fd = open(c->file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		    O_NONBLOCK | O_CLOEXEC, 0666);
 		while (fd != -1 && done < c->next.len) {
 			k = write(fd, c->next.buf + done, c->next.len - done);
 			if (k == -1 && errno == EINTR)
