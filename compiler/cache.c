@@ -180,6 +180,7 @@ cache_get(struct cache *c, const struct walk_entry *e,
 
 	if (c == NULL || c->n == 0)
 		return 0;
+	memset(&key, 0, sizeof(key));
 	key.path = e->path;
 	ce = bsearch(&key, c->v, c->n, sizeof(*c->v), cmp_centry);
 	if (ce == NULL || ce->st.size != e->stamp.size ||

@@ -391,6 +391,7 @@ find_doc(struct writer *w, const char *path)
 
 	if (w->ndocs == 0)
 		return NULL;
+	memset(&key, 0, sizeof(key));
 	key.path = (char *)path;
 	return bsearch(&key, w->docs, w->ndocs, sizeof(*w->docs), cmp_olddoc);
 }
@@ -454,10 +455,11 @@ load_old(struct writer *w)
 		memset(d, 0, sizeof(*d));
 		d->id = sqlite3_column_int64(st, 0);
 		d->path = xstrdup((const char *)sqlite3_column_text(st, 1));
-		snprintf(d->hash, sizeof(d->hash), "%s",
+		/* a longer text than fits is not a hash of ours: no match */
+		(void)snprintf(d->hash, sizeof(d->hash), "%s",
 		    (const char *)sqlite3_column_text(st, 2));
 		d->size = sqlite3_column_int64(st, 3);
-		snprintf(d->digest, sizeof(d->digest), "%s",
+		(void)snprintf(d->digest, sizeof(d->digest), "%s",
 		    (const char *)sqlite3_column_text(st, 4));
 		d->ncards = (size_t)sqlite3_column_int64(st, 5);
 	}
@@ -740,7 +742,8 @@ digest_doc(const struct kb_doc *doc)
 			    c->links[j].line);
 	}
 	hex = xmalloc(17);
-	snprintf(hex, 17, "%016llx", hash64(sb.buf, sb.len));
+	/* 16 hex digits and the NUL always fit */
+	(void)snprintf(hex, 17, "%016llx", hash64(sb.buf, sb.len));
 	sb_release(&sb);
 	return hex;
 }
@@ -1099,10 +1102,10 @@ mark_dups(struct writer *w)
 		if (b == NULL || sqlite3_column_bytes(st, 2) != 4 * DEDUP_NHASH)
 			continue;
 		for (k = 0; k < DEDUP_NHASH; k++)
-			sig[k] = (uint32_t)b[4 * k] |
-			    (uint32_t)b[4 * k + 1] << 8 |
-			    (uint32_t)b[4 * k + 2] << 16 |
-			    (uint32_t)b[4 * k + 3] << 24;
+			sig[k] = (uint32_t)b[(size_t)4 * k] |
+			    (uint32_t)b[(size_t)4 * k + 1] << 8 |
+			    (uint32_t)b[(size_t)4 * k + 2] << 16 |
+			    (uint32_t)b[(size_t)4 * k + 3] << 24;
 		dup = dedup_add_sig(dd, sig, id, NULL);
 		if (dup < 0)
 			dup = 0;
