@@ -127,6 +127,8 @@
  * ("connect", "connectivity").
  */
 #define KEY_WORDS		40
+/* Cards, best bm25 first, whose key coverage is measured. */
+#define KEY_CANDIDATES		8
 #define STEM_PREFIX_MIN		6
 /*
  * A word no card has in its title, symptom or error strings (only in
@@ -869,9 +871,10 @@ out:
 }
 
 /*
- * Tier 3: the trigrams of the paste's rarest and unknown words, OR-ed,
- * against the trigram table of error strings; each hit is then aligned
- * word by word.  Words under three characters have no trigram.
+ * Tier 3: the paste's rarest known words, and the trigrams of its unknown
+ * ones, OR-ed against the trigram table of error strings; each hit is
+ * then aligned word by word.  Words under three characters have no
+ * trigram.
  */
 static int
 tier_tri(struct query *q)
@@ -891,6 +894,16 @@ tier_tri(struct query *q)
 			nunknown++;
 		} else if (nwords++ >= KB_TRI_WORDS)
 			break;
+		/*
+		 * A word the KB knows is looked up whole, as a substring:
+		 * its trigrams one by one ("acc", "ess") would match most
+		 * error strings and make the query scan them all.  Only
+		 * unknown words, maybe misspelled, go in by trigram.
+		 */
+		if (t->df > 0 && t->len >= 3) {
+			grams[ngrams++] = xstrndup(t->w, t->len);
+			continue;
+		}
 		/* character trigrams: UTF-8 sequences are kept whole */
 		have = 0;
 		for (at = 0; at <= t->len && ngrams < KB_TRI_GRAMS_MAX; at++) {
@@ -1373,10 +1386,23 @@ tier_fts(struct query *q)
 	}
 	if (step_done(q, rc) == -1)
 		goto out;
-	for (i = 0; i < q->out->n; i++)
-		if (q->out->v[i].rel > 0 &&
-		    card_cover(q, &q->out->v[i]) == -1)
+	/*
+	 * Key coverage looks up the document frequency of every head word
+	 * of a card, the costliest step of a query: only the cards bm25
+	 * ranks best can lead on key words, so only they are looked at.
+	 */
+	for (i = 0; i < q->out->n; i++) {
+		struct cand *c = &q->out->v[i];
+		size_t	 j, better = 0;
+
+		if (c->rel <= 0)
+			continue;
+		for (j = 0; j < q->out->n; j++)
+			better += q->out->v[j].rel > c->rel ||
+			    (q->out->v[j].rel == c->rel && j < i);
+		if (better < KEY_CANDIDATES && card_cover(q, c) == -1)
 			goto out;
+	}
 	ret = 0;
 out:
 	free(ch);
