@@ -1399,7 +1399,7 @@ tier_fts(struct query *q)
 			continue;
 		for (j = 0; j < q->out->n; j++)
 			better += q->out->v[j].rel > c->rel ||
-			    (q->out->v[j].rel == c->rel && j < i);
+			    (j < i && q->out->v[j].rel == c->rel);
 		if (better < KEY_CANDIDATES && card_cover(q, c) == -1)
 			goto out;
 	}
