@@ -148,7 +148,8 @@ load(struct cache *c)
 			return -1;
 		c->n++;
 	}
-	qsort(c->v, c->n, sizeof(*c->v), cmp_centry);
+	if (c->n > 0)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_centry);
 	return 0;
 }
 

@@ -589,7 +589,8 @@ lookup_terms(struct query *q)
 		if (t->fix != NULL)
 			t->weight *= SPELL_CREDIT;
 	}
-	qsort(q->t, q->nt, sizeof(*q->t), term_cmp);
+	if (q->nt > 0)
+		qsort(q->t, q->nt, sizeof(*q->t), term_cmp);
 	ret = 0;
 out:
 	sb_release(&sb);
