@@ -14,21 +14,8 @@
 # Usage: incremental.sh KBC SRCDIR
 KBC=${1:?usage: incremental.sh KBC SRCDIR}
 SRC=${2:?usage: incremental.sh KBC SRCDIR}
-T=$(mktemp -d "${TMPDIR:-/tmp}/kbinc.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-fails=0
-n=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-notok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh"
+tmpdir kbinc
 
 # dump DB: every table in a canonical order with ids replaced by what they
 # name (a delta build gives new rows new ids): documents by path, cards by
@@ -320,5 +307,4 @@ else
 	sed 's/^/# /' "$T/v.err"
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+summary
