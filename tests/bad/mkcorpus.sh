@@ -52,6 +52,20 @@ mkfifo docs/T3-fifo.md
 ln -s /dev/zero docs/T3-zero.md
 # T1: a symlink loop
 ln -s T1-loop.md docs/T1-loop.md
+# D6: lone-CR line ends
+printf '# Card\r\r## Symptoms\r\rThe service failed to start.\r' >docs/D6-cr.md
+# D7: one line just under 2 MiB, full of quoted error strings
+py "import sys; q = '\"' + 'The remote session was disconnected ' * 40 + '\" '; sys.stdout.write('# Card\n\n## Symptoms\n\n' + q * (2000000 // len(q)) + '\n')" >docs/D7-line.md
+# D14: 2,500 headings; a 1 MB heading
+py "print(''.join('## Error %d failed\n\nIt failed.\n\n' % i for i in range(2500)))" >docs/D14-many.md
+py "print('# ' + 'word ' * 200000)" >docs/D14-long.md
+# D15: a heading repeated three times; an explicit id used twice
+printf '# T\n\n## The service failed\n\nRestart it.\n\n## The service failed\n\nRestart it again.\n\n## The service failed\n\nReinstall it.\n\n## The disk failed[](id:dup)\n\nReplace it.\n\n## The fan failed[](id:dup)\n\nClean it.\n' >docs/D15-anchors.md
+# T4: names with a space and a leading dash compile; a newline or a
+# non-UTF-8 byte in a name is refused and printed escaped
+mkdir -p names
+printf '# Ok\n\n## Symptoms\n\nIt failed badly.\n' >'names/with space.md'
+cp 'names/with space.md' 'names/-dash.md'
 
 # X: damaged, foreign and outdated indexes
 : >db/empty.db
