@@ -712,11 +712,13 @@ out:
 static double
 explains(const struct query *q, const struct toks *e)
 {
-	size_t	 i, j, m, best_m = 0, best_n = 0;
+	size_t	 i, j, m, best_m = 0, best_n = 0, nl;
 	double	 f, best = -1;
 
-	for (i = 0; i < q->nlines; i++) {
-		const struct toks *l = &q->lines[i];
+	/* a one-line paste is its own only line: q->p, split once */
+	nl = q->nlines > 0 ? q->nlines : 1;
+	for (i = 0; i < nl; i++) {
+		const struct toks *l = q->nlines > 0 ? &q->lines[i] : &q->p;
 
 		if (l->ncontent == 0)
 			continue;
@@ -1495,7 +1497,10 @@ out:
 	return ret;
 }
 
-/* The first KB_LINES_MAX non-blank lines of the paste, as words. */
+/*
+ * The first KB_LINES_MAX non-blank lines of a paste of several lines, as
+ * words; none for a paste of one line.
+ */
 static void
 split_lines(struct query *q)
 {
@@ -1503,6 +1508,8 @@ split_lines(struct query *q)
 	char		*line, *norm;
 	size_t		 cap = 0;
 
+	if (strchr(p, '\n') == NULL)
+		return;		/* one line: explains() reads q->p */
 	while (*p != '\0' && q->nlines < KB_LINES_MAX) {
 		eol = strchr(p, '\n');
 		if (eol == NULL)
