@@ -18,16 +18,11 @@
 # usage: tests/bench/compile.sh KBC [CORPUS.tar.zst]
 set -eu
 kbc=${1:?usage: compile.sh KBC [CORPUS.tar.zst]}
-corpus=${2:-/work/shared/corpus/full/SupportArticles-docs-md.tar.zst}
 for tool in cmark-gfm python3; do
 	command -v "$tool" >/dev/null || { echo "compile.sh: needs $tool" >&2; exit 77; }
 done
-[ -r "$corpus" ] || { echo "compile.sh: no corpus $corpus" >&2; exit 77; }
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/kb"
-tar --zstd -xf "$corpus" -C "$tmp/kb"
+. "$(dirname "$0")/corpus.sh"
+bench_corpus compile.sh "${2:-}"
 # the documents kbc compiles: includes/ directories are fragments
 find "$tmp/kb" -name includes -prune -o -type f -name '*.md' -print |
     LC_ALL=C sort >"$tmp/files"

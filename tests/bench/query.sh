@@ -10,16 +10,11 @@
 set -eu
 kbc=${1:?usage: query.sh KBC KBSEARCH [CORPUS.tar.zst]}
 kbsearch=${2:?usage: query.sh KBC KBSEARCH [CORPUS.tar.zst]}
-corpus=${3:-/work/shared/corpus/full/SupportArticles-docs-md.tar.zst}
 for tool in hyperfine rg sqlite3 python3; do
 	command -v "$tool" >/dev/null || { echo "query.sh: needs $tool" >&2; exit 77; }
 done
-[ -r "$corpus" ] || { echo "query.sh: no corpus $corpus" >&2; exit 77; }
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/kb"
-tar --zstd -xf "$corpus" -C "$tmp/kb"
+. "$(dirname "$0")/corpus.sh"
+bench_corpus query.sh "${3:-}"
 "$kbc" -q -o "$tmp/kb.db" "$tmp/kb" || [ $? -eq 1 ]
 ndocs=$(find "$tmp/kb" -name '*.md' | wc -l)
 size=$(du -k "$tmp/kb.db" | cut -f1)
