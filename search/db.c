@@ -57,6 +57,7 @@ extern const size_t kb_image_size;
 
 static int	 check_file(const char *);
 static int	 check_header(struct db *);
+static struct db *db_ready(struct db *, int);
 static int	 fail(struct db *, const char *, int);
 static void	 hits_fn(const Fts5ExtensionApi *, Fts5Context *,
 		    sqlite3_context *, int, sqlite3_value **);
@@ -314,52 +315,15 @@ prepare_all(struct db *db)
 	return 0;
 }
 
-struct db *
-db_open(const char *path)
+/*
+ * The checks and settings common to a file and an image: header, pragmas,
+ * kb_hits(), statements.  Returns db, or NULL after closing it.
+ */
+static struct db *
+db_ready(struct db *db, int mapped)
 {
-	struct db	*db = xcalloc(1, sizeof(*db));
-	const char	*env;
-	int		 rc;
+	int	 rc;
 
-	if (path == NULL && (env = getenv("KBSEARCH_DB")) != NULL &&
-	    *env != '\0')
-		path = env;
-	if (path != NULL) {
-		db->name = xstrdup(path);
-		if (check_file(path) == -1)
-			goto fail;
-		rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY,
-		    NULL);
-		if (rc != SQLITE_OK) {
-			fail(db, "cannot open index", rc);
-			goto fail;
-		}
-	} else {
-		db->name = xstrdup("built-in index");
-		if (kb_image_size == 0) {
-			msg_error("no built-in index in this build:"
-			    " use --db FILE or set KBSEARCH_DB");
-			goto fail;
-		}
-		rc = sqlite3_open_v2(":memory:", &db->sql,
-		    SQLITE_OPEN_READWRITE, NULL);
-		if (rc != SQLITE_OK) {
-			fail(db, "cannot open index", rc);
-			goto fail;
-		}
-		/*
-		 * READONLY: SQLite never writes to the image, so the const
-		 * array in .rodata can be handed over as is.
-		 */
-		rc = sqlite3_deserialize(db->sql, "main",
-		    (unsigned char *)(size_t)kb_image,
-		    (sqlite3_int64)kb_image_size, (sqlite3_int64)kb_image_size,
-		    SQLITE_DESERIALIZE_READONLY);
-		if (rc != SQLITE_OK) {
-			fail(db, "cannot load index", rc);
-			goto fail;
-		}
-	}
 	sqlite3_extended_result_codes(db->sql, 1);
 	sqlite3_busy_timeout(db->sql, KB_BUSY_TIMEOUT_MS);
 	if (check_header(db) == -1)
@@ -370,7 +334,7 @@ db_open(const char *path)
 	 */
 	rc = sqlite3_exec(db->sql, "PRAGMA temp_store=MEMORY;"
 	    "PRAGMA query_only=1;", NULL, NULL, NULL);
-	if (rc == SQLITE_OK && path != NULL)
+	if (rc == SQLITE_OK && mapped)
 		rc = sqlite3_exec(db->sql, "PRAGMA mmap_size=" KB_MMAP_BYTES,
 		    NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -380,6 +344,74 @@ db_open(const char *path)
 	if (register_hits(db) == -1 || prepare_all(db) == -1)
 		goto fail;
 	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+struct db *
+db_open(const char *path)
+{
+	struct db	*db;
+	const char	*env;
+	int		 rc;
+
+	if (path == NULL && (env = getenv("KBSEARCH_DB")) != NULL &&
+	    *env != '\0')
+		path = env;
+	if (path == NULL) {
+		if (kb_image_size == 0) {
+			msg_error("no built-in index in this build:"
+			    " use --db FILE or set KBSEARCH_DB");
+			return NULL;
+		}
+		return db_open_image(kb_image, kb_image_size,
+		    "built-in index");
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->name = xstrdup(path);
+	if (check_file(path) == -1)
+		goto fail;
+	rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		fail(db, "cannot open index", rc);
+		goto fail;
+	}
+	return db_ready(db, 1);
+fail:
+	db_close(db);
+	return NULL;
+}
+
+struct db *
+db_open_image(const void *image, size_t size, const char *name)
+{
+	struct db	*db = xcalloc(1, sizeof(*db));
+	int		 rc;
+
+	db->name = xstrdup(name);
+	if (size == 0) {
+		msg_error("%s: not a kbsearch index (empty image)", name);
+		goto fail;
+	}
+	rc = sqlite3_open_v2(":memory:", &db->sql, SQLITE_OPEN_READWRITE,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		fail(db, "cannot open index", rc);
+		goto fail;
+	}
+	/*
+	 * READONLY: SQLite never writes to the image, so a const array in
+	 * .rodata can be handed over as is.
+	 */
+	rc = sqlite3_deserialize(db->sql, "main",
+	    (unsigned char *)(size_t)image, (sqlite3_int64)size,
+	    (sqlite3_int64)size, SQLITE_DESERIALIZE_READONLY);
+	if (rc != SQLITE_OK) {
+		fail(db, "cannot load index", rc);
+		goto fail;
+	}
+	return db_ready(db, 0);
 fail:
 	db_close(db);
 	return NULL;

@@ -8,6 +8,8 @@
 #ifndef KB_DB_H
 #define KB_DB_H
 
+#include <stddef.h>
+
 struct db;
 struct sqlite3_stmt;
 
@@ -47,6 +49,13 @@ enum db_stmt {
  * db_close().
  */
 struct db	*db_open(const char *path);
+/*
+ * Opens the index image of size bytes at image, read-only and with the
+ * checks of db_open(); name is what messages call it.  The image is not
+ * copied and must outlive the handle.  NULL after printing why.
+ */
+struct db	*db_open_image(const void *image, size_t size,
+		    const char *name);
 void		 db_close(struct db *db);
 
 /* Borrowed statement, reset and with its bindings cleared. */
