@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The guards before cmark: one linear pass over the text that counts
- * container markers per line, "[" per block and "<!--" per document, so
- * the inputs on which libcmark 0.30.2 is quadratic are refused in
- * microseconds instead of parsed for minutes.
+ * container markers per line, "[" and runs of "*" or "_" per block and
+ * "<!--" per document, so the inputs on which the distribution's
+ * libcmark-gfm is quadratic are refused in microseconds instead of
+ * parsed for minutes.
  */
 #include <ctype.h>
 #include <string.h>
@@ -51,7 +52,7 @@ int
 guard_check(const char *text, size_t len, const char *name)
 {
 	const char	*p = text, *end = text + len, *eol, *q;
-	size_t		 brackets = 0, comments = 0, blank;
+	size_t		 brackets = 0, emph = 0, comments = 0, blank;
 	int		 line = 1;
 
 	while (p < end) {
@@ -66,16 +67,23 @@ guard_check(const char *text, size_t len, const char *name)
 				blank = 0;
 			if (*q == '[')
 				brackets++;
+			else if ((*q == '*' || *q == '_') &&
+			    (q == p || q[-1] != *q))
+				emph++;
 			else if (*q == '<' && eol - q >= 4 &&
 			    memcmp(q, "<!--", 4) == 0)
 				comments++;
 		}
 		if (blank)
-			brackets = 0;
+			brackets = emph = 0;
 		if (brackets > KB_BRACKETS_PER_BLOCK_MAX)
 			return msg_report(MSG_ERROR, name, line, 1,
 			    "more than %d '[' in one block",
 			    KB_BRACKETS_PER_BLOCK_MAX);
+		if (emph > KB_EMPH_PER_BLOCK_MAX)
+			return msg_report(MSG_ERROR, name, line, 1,
+			    "more than %d runs of '*' or '_' in one block",
+			    KB_EMPH_PER_BLOCK_MAX);
 		if (comments > KB_HTML_COMMENTS_MAX)
 			return msg_report(MSG_ERROR, name, line, 1,
 			    "more than %d HTML comments", KB_HTML_COMMENTS_MAX);
