@@ -39,6 +39,7 @@ static void	 add_entry(struct walk_list *, const char *, const char *,
 static int	 cmp_entry(const void *, const void *);
 static int	 cmp_name(const void *, const void *);
 static char	*doc_id(const char *);
+static int	 too_long(const char *);
 static int	 walk_dir(struct walk_list *, const char *, const char *,
 		    const char *, struct visited *, int);
 
@@ -82,6 +83,17 @@ add_entry(struct walk_list *list, const char *path, const char *rel,
 	e->stamp.ino = (unsigned long long)st->st_ino;
 }
 
+/*
+ * A path longer than PATH_MAX cannot be opened by name: like a directory
+ * nested too deep it is reported and left out, and the walk goes on.
+ */
+static int
+too_long(const char *path)
+{
+	return msg_report(MSG_WARNING, path, 0, 0,
+	    "path longer than %d bytes; not searched", PATH_MAX);
+}
+
 static int
 cmp_name(const void *a, const void *b)
 {
@@ -104,9 +116,12 @@ walk_dir(struct walk_list *list, const char *dir, const char *rel,
 		return msg_report(MSG_WARNING, dir, 0, 0,
 		    "directories nested deeper than %d levels; not searched",
 		    WALK_DEPTH_MAX);
-	if ((d = opendir(dir)) == NULL)
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENAMETOOLONG)
+			return too_long(dir);
 		return msg_report(MSG_ERROR, NULL, 0, 0, "cannot open %s: %s",
 		    dir, strerror(errno));
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -124,8 +139,12 @@ walk_dir(struct walk_list *list, const char *dir, const char *rel,
 			sb_addf(&sub, "%s/", rel);
 		sb_adds(&sub, names[i]);
 		if (stat(path.buf, &st) == -1) {
-			msg_report(MSG_ERROR, NULL, 0, 0, "cannot open %s: %s",
-			    path.buf, strerror(errno));
+			if (errno == ENAMETOOLONG)
+				too_long(path.buf);
+			else
+				msg_report(MSG_ERROR, NULL, 0, 0,
+				    "cannot open %s: %s", path.buf,
+				    strerror(errno));
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
