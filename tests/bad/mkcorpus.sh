@@ -67,6 +67,171 @@ mkdir -p names
 printf '# Ok\n\n## Symptoms\n\nIt failed badly.\n' >'names/with space.md'
 cp 'names/with space.md' 'names/-dash.md'
 
+# D11: every input of cmark's test/pathological_tests.py (its 25 cases, at
+# their sizes); the generators are written here, not copied
+python3 - <<'PY'
+import itertools
+def collisions():
+    # 24,999 references whose labels share a slot of cmark's refmap
+    def bad(k):
+        h = 0
+        for c in k:
+            h = (ord(c) + (h << 6) + (h << 16) - h) & 0xFFFFFFFF
+        return h % 16 == 0
+    keys = (k for k in ("x%d" % i for i in itertools.count()) if bad(k))
+    keys = itertools.islice(keys, 25000)
+    first = next(keys)
+    return "".join("[%s]: /url\n\n[%s]\n\n" % (k, first) for k in keys)
+cases = [
+    ("strong-emph", lambda: "*a **a " * 32500 + "b" + " a** a*" * 32500),
+    ("emph-closers", lambda: "a_ " * 32500),
+    ("emph-openers", lambda: "_a " * 32500),
+    ("link-closers", lambda: "a]" * 32500),
+    ("link-openers", lambda: "[a" * 32500),
+    ("mismatched", lambda: "*a_ " * 25000),
+    ("issue389", lambda: "*a " * 20000 + "_a*_ " * 20000),
+    ("mult3", lambda: "a**b" + "c* " * 25000),
+    ("link-emph", lambda: "[ a_" * 25000),
+    ("bracket-paren", lambda: "[ (](" * 40000),
+    ("images", lambda: "![[]()" * 160000),
+    ("hard-link-emph", lambda: "**x [a*b**c*](d)"),
+    ("nested-brackets", lambda: "[" * 25000 + "a" + "]" * 25000),
+    ("nested-quotes", lambda: "> " * 25000 + "a"),
+    ("nested-lists",
+        lambda: "".join("  " * x + "* a\n" for x in range(500))),
+    ("nul", lambda: "abc\0de\0"),
+    ("backticks", lambda: "".join("e" + "`" * x for x in range(1, 2500))),
+    ("unclosed-a", lambda: "[a](<b" * 30000),
+    ("unclosed-b", lambda: "[a](b" * 30000),
+    ("comments", lambda: "</" + "<!--" * 300000),
+    ("empty-lists", lambda: "- " * 30000 + "x" + "\n" * 30000),
+    ("empty-lists-quote",
+        lambda: "> " + "- " * 30000 + "x\n" + ">\n" * 30000),
+    ("emph-deep-quote", lambda: ">" * 100000 + "a*" * 100000),
+    ("ref-collisions", collisions),
+    ("nested-inlines", lambda: "*" * 20000 + "a" + "*" * 20000),
+]
+for i, (name, make) in enumerate(cases, 1):
+    with open("docs/D11-%02d-%s.md" % (i, name), "w") as f:
+        f.write(make())
+PY
+
+# D16: links and includes that leave the KB root d16/kb.  What lies
+# outside holds a canary that must never reach the index: from
+# d16/kb/page.md, ../../etc/passwd is etc/passwd here.
+mkdir -p etc d16/kb/includes
+printf '# Leaked\n\n## Symptoms\n\nYou see "canary leaked from outside the root".\n' >etc/passwd
+cp etc/passwd d16/outside.md
+printf '%s\n' '# Links that point away' '' '## Symptoms' '' \
+    'The sign-in fails with "The credentials supplied were not accepted here".' \
+    'See [passwd](../../../../etc/passwd), [shadow](file:///etc/shadow) and' \
+    '[run](javascript:alert(1)) for details.' '' '## Resolution' '' \
+    '1. Read the fragments.' '' \
+    '[!INCLUDE [up](../../etc/passwd)]' '' \
+    '[!INCLUDE [self](page.md)]' '' \
+    '[!INCLUDE [link](includes/leak.md)]' '' \
+    '[!INCLUDE [deep](includes/i1.md)]' '' \
+    '[!INCLUDE [cycle](includes/ca.md)]' >d16/kb/page.md
+ln -s ../../outside.md d16/kb/includes/leak.md
+for i in 1 2 3 4 5 6; do
+	printf '## Step %d\n\nStep %d text.\n\n[!INCLUDE [next](i%d.md)]\n' \
+	    "$i" "$i" $((i + 1)) >d16/kb/includes/i$i.md
+done
+printf 'Step 7 text.\n' >d16/kb/includes/i7.md
+printf 'Cycle A text.\n\n[!INCLUDE [b](cb.md)]\n' >d16/kb/includes/ca.md
+printf 'Cycle B text.\n\n[!INCLUDE [a](ca.md)]\n' >d16/kb/includes/cb.md
+
+# T2: a file its reader may not open; t2 is writable by everyone, so
+# that kbc run as nobody can write t2/kb.db
+mkdir -p t2/docs
+for f in a b c; do
+	printf '# Page %s\n\n## Symptoms\n\nThe service %s failed to start.\n' \
+	    "$f" "$f" >t2/docs/$f.md
+done
+chmod 000 t2/docs/b.md
+chmod 777 t2
+
+# T5: between t5/long/a.md and z.md a chain of directories whose paths
+# pass PATH_MAX (18 names of 251 bytes; mid.md is at depth 8, deep.md
+# past the limit); and 300 files in 100 directories
+python3 - <<'PY'
+import os
+top = os.getcwd()
+os.makedirs("t5/long")
+os.chdir("t5/long")
+page = "# %s\n\n## Symptoms\n\nThe %s page failed to load.\n"
+for name in ("a", "z"):
+    open(name + ".md", "w").write(page % (name, name))
+for i in range(18):
+    d = "d%02d" % i + "x" * 248
+    os.mkdir(d)
+    os.chdir(d)      # such paths cannot be made by name
+    if i == 7:
+        open("mid.md", "w").write(page % ("mid", "mid"))
+open("deep.md", "w").write(page % ("deep", "deep"))
+os.chdir(top)
+for i in range(300):
+    d = "t5/fds/d%02d" % (i // 3)
+    os.makedirs(d, exist_ok=True)
+    open("%s/p%03d.md" % (d, i), "w").write(page % (i, i))
+PY
+
+# L1, L2: logs.  plain.log is a journal with three groups, non-ASCII
+# text and a character outside the BMP; u16.log is it as PowerShell
+# writes it (UTF-16LE, BOM, CRLF), crlf.log with CRLF, ansi.log coloured
+# as journalctl does; nonl.log lacks the final newline.  long.log is a
+# 10 MB line and one more, longnonl.log the 10 MB line alone without a
+# newline; random.log is 50 MB of random bytes, seeded so that every run
+# reads the same.
+mkdir -p logs
+python3 - <<'PY'
+import random
+lines = [
+    "Nov 23 10:00:01 gw01 sshd[712]: error: PAM: Authentication failure"
+    " for illegal user bob from 10.0.0.1",
+    "Nov 23 10:00:02 gw01 sshd[712]: error: PAM: Authentication failure"
+    " for illegal user amy from 10.0.0.2",
+    "Nov 23 10:00:03 rdp01 TermService[88]: An authentication error has"
+    " occurred. The function requested is not supported. (Z\u00fcrich"
+    " \U0001F600)",
+    "Nov 23 10:00:04 gw01 systemd[1]: Started Session 4 of user root.",
+    "Nov 23 10:00:05 db01 kernel: EXT4-fs error (device sda1):"
+    " ext4_find_entry:1455: inode #2: comm ls: reading directory lblock 0",
+    "Nov 23 10:00:06 rdp01 TermService[88]: An authentication error has"
+    " occurred. The function requested is not supported. (Z\u00fcrich"
+    " \U0001F600)",
+]
+text = "".join(l + "\n" for l in lines)
+def put(name, data):
+    with open("logs/" + name, "wb") as f:
+        f.write(data)
+put("plain.log", text.encode())
+put("u16.log", b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+put("crlf.log", text.replace("\n", "\r\n").encode())
+ansi = ""
+for l in lines:
+    head, _, msg = l.partition(": ")
+    host = head.split()[3]
+    head = head.replace(host, "\x1b[1m" + host + "\x1b[0m", 1)
+    # a hyperlink (OSC 8, ended by ST) and a window title (ended by BEL)
+    head = head.replace("sshd[712]", "\x1b]8;;man:sshd(8)\x1b\\sshd[712]"
+        "\x1b]8;;\x1b\\").replace("kernel", "\x1b]0;dmesg\x07kernel")
+    if "error" in msg:
+        msg = "\x1b[0;1;31m" + msg + "\x1b[0m"
+    ansi += head + ": " + msg + "\n"
+put("ansi.log", ansi.encode())
+put("nonl.log", text[:-1].encode())
+first = ("Nov 23 10:00:00 gw01 app[1]: The user account has been locked"
+         " because there were too many logon attempts. ")
+line = first + "x" * (10 * 1000 * 1000 - len(first))
+put("long.log", (line + "\n" + lines[2] + "\n").encode())
+put("longnonl.log", line.encode())
+r = random.Random(50)
+with open("logs/random.log", "wb") as f:
+    for i in range(50):
+        f.write(r.randbytes(1000 * 1000))
+PY
+
 # X: damaged, foreign and outdated indexes
 : >db/empty.db
 echo "just some text, not a database" >db/text.db
@@ -168,4 +333,53 @@ esac
 echo "damaged: exit $rc: $*" >&2
 exit 1
 EOF
-chmod +x mkdb asnobody lockwith damaged
+# usage: bounded [-m MIB] CMD...: runs CMD and exits with its status, or
+# 99 when it used more than $KB_BAD_SECONDS (1 unless set) of CPU time
+# or, unless KB_BAD_RSS=0 (sanitizer builds), a peak RSS over MIB (512
+# unless given).  CPU time rather than wall time, so that a busy machine
+# does not fail it; run.sh's timeout catches a command that hangs.
+cat >bounded <<'EOF'
+#!/bin/sh
+mib=512
+if [ "$1" = -m ]; then
+	mib=$2
+	shift 2
+fi
+if ! [ -x /usr/bin/time ]; then
+	echo "bounded: no /usr/bin/time (package time): not measured" >&2
+	exec "$@"
+fi
+t=bounded.$$
+/usr/bin/time -f '%U %S %M' -o "$t" "$@"
+rc=$?
+set -- $(tail -n 1 "$t")
+rm -f "$t"
+if ! awk -v u="$1" -v s="$2" -v m="${KB_BAD_SECONDS:-1}" \
+    'BEGIN { exit !(u + s <= m) }'; then
+	echo "bounded: $1 s user + $2 s system, over ${KB_BAD_SECONDS:-1} s" >&2
+	exit 99
+fi
+if [ "${KB_BAD_RSS:-1}" != 0 ] && [ "$3" -gt $((mib * 1024)) ]; then
+	echo "bounded: peak RSS $3 KiB, over $mib MiB" >&2
+	exit 99
+fi
+exit "$rc"
+EOF
+# usage: once REGEX CMD...: CMD's stderr (passed on) must have exactly
+# one line matching REGEX; exits with CMD's status, or 98
+cat >once <<'EOF'
+#!/bin/sh
+re=$1
+shift
+"$@" 2>once.$$
+rc=$?
+cat once.$$ >&2
+n=$(grep -Ec -- "$re" once.$$)
+rm -f once.$$
+if [ "$n" -ne 1 ]; then
+	echo "once: $n lines match /$re/, want 1" >&2
+	exit 98
+fi
+exit "$rc"
+EOF
+chmod +x mkdb asnobody lockwith damaged bounded once
