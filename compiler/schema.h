@@ -8,7 +8,7 @@
 #define KB_SCHEMA_H
 
 /* PRAGMA user_version of an index this code reads and writes. */
-#define KB_SCHEMA_VERSION	3
+#define KB_SCHEMA_VERSION	4
 /* PRAGMA application_id: "KBSX" marks a file as a kbsearch index. */
 #define KB_APPLICATION_ID	0x4b425358
 
@@ -26,6 +26,10 @@
 #define KB_TABLE_CARD_FTS	"card_fts"
 #define KB_TABLE_CARD_VOCAB	"card_vocab"
 #define KB_TABLE_ERR_TRI	"errstr_tri"
+#define KB_TABLE_TERM_DF	"term_df"
+
+/* card_fts's tokenizer and its arguments; stem.c runs the same one. */
+#define KB_FTS_TOKENIZE		"porter unicode61 remove_diacritics 2"
 
 /*
  * card_fts columns, in this order; bm25() weights are given by the reader.
@@ -49,6 +53,7 @@
 	" cause TEXT NOT NULL, diagnosis TEXT NOT NULL, notes TEXT NOT NULL," \
 	" line INTEGER NOT NULL, dup_of INTEGER REFERENCES card(id));\n" \
 	"CREATE INDEX card_doc ON card(doc_id, ord);\n" \
+	"CREATE INDEX card_dup ON card(dup_of) WHERE dup_of IS NOT NULL;\n" \
 	"CREATE TABLE section(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" ord INTEGER NOT NULL, role TEXT NOT NULL, heading TEXT NOT NULL," \
 	" line INTEGER NOT NULL);\n" \
@@ -74,10 +79,12 @@
 	"CREATE TABLE card_sig(card_id INTEGER PRIMARY KEY" \
 	" REFERENCES card(id), sig BLOB NOT NULL);\n" \
 	"CREATE VIRTUAL TABLE card_fts USING fts5(title, symptom, errors," \
-	" cause, steps, tokenize='porter unicode61 remove_diacritics 2');\n" \
+	" cause, steps, tokenize='" KB_FTS_TOKENIZE "');\n" \
 	"CREATE VIRTUAL TABLE card_vocab USING fts5vocab(card_fts, 'row');\n" \
 	"CREATE VIRTUAL TABLE errstr_tri USING fts5(norm," \
-	" tokenize='trigram');\n"
+	" tokenize='trigram');\n" \
+	"CREATE TABLE term_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL)" \
+	" WITHOUT ROWID;\n"
 
 /* card_fts column numbers, for bm25() weights and highlight(). */
 enum kb_fts_col {

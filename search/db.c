@@ -21,6 +21,7 @@
 #include "db.h"
 #include "msg.h"
 #include "schema.h"
+#include "stem.h"
 #include "util.h"
 
 /*
@@ -49,6 +50,13 @@ struct db {
 	sqlite3		*sql;			/* the connection */
 	sqlite3_stmt	*stmt[STMT__MAX];	/* prepared at open */
 	char		*name;			/* path or "built-in index" */
+	struct stemmer	*stem;			/* card_fts's tokenizer */
+};
+
+/* The one term a word stands for, in db_word_df(). */
+struct one_term {
+	struct strbuf	 term;
+	int		 n;			/* terms seen */
 };
 
 /* The image generated at build time from kb/ (kb_image.c). */
@@ -78,6 +86,7 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    " WHERE code = ?1 ORDER BY card_id",
 	[STMT_TERM_DF] = "SELECT count(*) FROM " KB_TABLE_CARD_FTS
 	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1",
+	[STMT_WORD_DF] = "SELECT df FROM " KB_TABLE_TERM_DF " WHERE term = ?1",
 	/* a term's expansion, else the term a one-word expansion stands for
 	   ("processor" in a paste finds cards that say "CPU") */
 	[STMT_SYNONYM] = "SELECT e FROM (SELECT expansion AS e, 0 AS k,"
@@ -341,7 +350,8 @@ db_ready(struct db *db, int mapped)
 		fail(db, "cannot configure connection", rc);
 		goto fail;
 	}
-	if (register_hits(db) == -1 || prepare_all(db) == -1)
+	if (register_hits(db) == -1 || prepare_all(db) == -1 ||
+	    (db->stem = stemmer_open(db->sql)) == NULL)
 		goto fail;
 	return db;
 fail:
@@ -426,6 +436,7 @@ db_close(struct db *db)
 		return;
 	for (i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(db->stmt[i]);
+	stemmer_close(db->stem);
 	sqlite3_close(db->sql);
 	free(db->name);
 	free(db);
@@ -445,4 +456,46 @@ const char *
 db_name(const struct db *db)
 {
 	return db->name;
+}
+
+/* stem_fn: keeps the first term, stops at the second. */
+static int
+first_term(void *ctx, const char *term, size_t len)
+{
+	struct one_term	*o = ctx;
+
+	if (o->n++ > 0)
+		return 1;
+	sb_add(&o->term, term, len);
+	return 0;
+}
+
+int
+db_word_df(struct db *db, const char *w, size_t len, long long *df)
+{
+	struct one_term	 o = { { 0 }, 0 };
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*df = 0;
+	rc = stemmer_run(db->stem, w, len, first_term, &o);
+	if (rc == -1) {
+		sb_release(&o.term);
+		return msg_error("%s: the FTS5 tokenizer failed", db->name);
+	}
+	if (o.n != 1) {
+		sb_release(&o.term);
+		return 1;
+	}
+	st = db_stmt(db, STMT_WORD_DF);
+	sqlite3_bind_text(st, 1, o.term.buf, (int)o.term.len, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*df = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	sb_release(&o.term);
+	if (rc != SQLITE_DONE)
+		return db_fail(db);
+	return 0;
 }

@@ -21,6 +21,7 @@ enum db_stmt {
 	STMT_TRI,		/* (match, limit) -> errstr id, by bm25 */
 	STMT_CODE_CARDS,	/* (code) -> distinct card ids */
 	STMT_TERM_DF,		/* (match) -> number of cards matching */
+	STMT_WORD_DF,		/* (term) -> cards holding it (term_df) */
 	STMT_SYNONYM,		/* (term) -> expansion */
 	STMT_VOCAB,		/* (from, to) -> indexed terms in [from, to),
 				   with the number of cards holding each */
@@ -63,6 +64,15 @@ struct sqlite3_stmt *db_stmt(struct db *db, enum db_stmt which);
 
 /* Where the index came from, for messages: a path or "built-in index". */
 const char	*db_name(const struct db *db);
+
+/*
+ * *df: the number of cards holding word w[0..len) in any field, read from
+ * term_df under the term FTS5 indexes it as.  Returns 0; 1 when the word
+ * is not one FTS5 term (none, or "multi-agent": count a phrase MATCH
+ * instead); -1 after reporting an error.
+ */
+int		 db_word_df(struct db *db, const char *w, size_t len,
+		    long long *df);
 
 /* Reports a failed statement step ("cannot read index: ..."). */
 int		 db_fail(struct db *db);

@@ -33,7 +33,6 @@
  * evidence, and each extra common term widens the candidate set.
  */
 #define KB_QUERY_TERMS_RARE	12
-/* Cards taken from bm25, and error strings from the trigram table. */
 /* Lines of a paste compared one by one with error strings (explains()). */
 #define KB_LINES_MAX		128
 /*
@@ -41,6 +40,7 @@
  * head of a message in which an unknown code marks it foreign.
  */
 #define KB_SOURCE_MAX		64
+/* Cards taken from bm25, and error strings from the trigram table. */
 #define KB_FTS_CANDIDATES	32
 #define KB_TRI_CANDIDATES	24
 /*
@@ -201,6 +201,7 @@ static double	 explains(const struct query *, const struct toks *);
 static void	 split_lines(struct query *);
 static int	 str_blank_n(const char *, size_t);
 static int	 count_match(struct query *, const char *, long long *);
+static int	 word_df(struct query *, const char *, size_t, long long *);
 static size_t	 count_words(const char *);
 static int	 fetch_dup_of(struct query *);
 static double	 field_weight(unsigned);
@@ -326,6 +327,24 @@ count_match(struct query *q, const char *expr, long long *df)
 }
 
 /*
+ * Number of cards holding the word w[0..len): a term_df lookup, or a
+ * phrase MATCH for a word FTS5 splits ("multi-agent").
+ */
+static int
+word_df(struct query *q, const char *w, size_t len, long long *df)
+{
+	struct strbuf	 sb = { 0 };
+	int		 rc;
+
+	if ((rc = db_word_df(q->db, w, len, df)) != 1)
+		return rc;
+	add_quoted(&sb, w, len);
+	rc = count_match(q, sb.buf, df);
+	sb_release(&sb);
+	return rc;
+}
+
+/*
  * BM25's IDF of a term on df of the cards, as a share of the IDF of a
  * term found on one card, so weights mean the same in a 5-card KB and in
  * a 50,000-card one.
@@ -409,7 +428,6 @@ split(struct query *q, struct term *t)
 static int
 spell(struct query *q, struct term *t)
 {
-	struct strbuf	 sb = { 0 };
 	sqlite3_stmt	*st;
 	char		 from[3][8], to[3][8];
 	char		*best = NULL;
@@ -466,8 +484,7 @@ spell(struct query *q, struct term *t)
 		goto out;
 	}
 	/* the stem must find cards when FTS5 stems it again */
-	add_quoted(&sb, best, strlen(best));
-	if (count_match(q, sb.buf, &df) == -1)
+	if (word_df(q, best, strlen(best), &df) == -1)
 		goto out;
 	if (df > 0) {
 		t->fix = best;
@@ -477,7 +494,6 @@ spell(struct query *q, struct term *t)
 	ret = 0;
 out:
 	free(best);
-	sb_release(&sb);
 	return ret;
 }
 
@@ -551,9 +567,7 @@ lookup_terms(struct query *q)
 
 	for (i = 0; i < q->nt; i++) {
 		t = &q->t[i];
-		sb_reset(&sb);
-		add_quoted(&sb, t->w, t->len);
-		if (count_match(q, sb.buf, &t->df) == -1)
+		if (word_df(q, t->w, t->len, &t->df) == -1)
 			goto out;
 		if (t->df == 0 && spell(q, t) == -1)
 			goto out;
@@ -746,7 +760,6 @@ static int
 foreign_source(struct query *q)
 {
 	const char	*p = q->clean, *s, *e;
-	struct strbuf	 part = { 0 };
 	long long	 df;
 	size_t		 n;
 	int		 ret = 0;
@@ -776,14 +789,11 @@ foreign_source(struct query *q)
 				n++;
 			continue;
 		}
-		sb_reset(&part);
-		add_quoted(&part, s, n);
-		if (count_match(q, part.buf, &df) == -1)
+		if (word_df(q, s, n, &df) == -1)
 			ret = -1;
 		else if (df == 0 && q->out->foreign == NULL)
 			q->out->foreign = xstrndup(p, (size_t)(e - p));
 	}
-	sb_release(&part);
 	return ret;
 }
 
@@ -1172,7 +1182,6 @@ query_has(const struct query *q, const char *w, size_t len)
 static int
 kword_weight(struct query *q, const char *w, size_t len, double *out)
 {
-	struct strbuf	 sb = { 0 };
 	long long	 df;
 	size_t		 i;
 
@@ -1182,12 +1191,8 @@ kword_weight(struct query *q, const char *w, size_t len, double *out)
 			*out = q->kw[i].weight;
 			return 0;
 		}
-	add_quoted(&sb, w, len);
-	if (count_match(q, sb.buf, &df) == -1) {
-		sb_release(&sb);
+	if (word_df(q, w, len, &df) == -1)
 		return -1;
-	}
-	sb_release(&sb);
 	xgrow((void **)&q->kw, &q->capkw, q->nkw + 1, sizeof(*q->kw));
 	q->kw[q->nkw].w = xstrndup(w, len);
 	/* a word FTS5 does not index as written says nothing */

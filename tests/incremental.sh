@@ -67,6 +67,7 @@ Q = {
                 " f.cause, f.steps FROM card_fts f" + of("f.rowid") +
                 " ORDER BY d.path, c.ord",
     "card_vocab": "SELECT * FROM card_vocab ORDER BY term",
+    "term_df": "SELECT * FROM term_df ORDER BY term",
     "errstr_tri": "SELECT d.path, c.ord, t.norm FROM errstr_tri t JOIN"
                   " errstr e ON e.id = t.rowid" + of("e.card_id") +
                   " ORDER BY d.path, c.ord, e.id",
@@ -81,7 +82,7 @@ for t in names:
         continue
     print("==", t)
     rows = c.execute(Q[t]).fetchall()
-    if t not in ("meta", "doc", "synonym", "card_vocab") and \
+    if t not in ("meta", "doc", "synonym", "card_vocab", "term_df") and \
         c.execute("SELECT count(*) FROM " + t).fetchone()[0] != len(rows):
         print("rows of", t, "missing from its dump")
     for r in rows:
