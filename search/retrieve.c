@@ -50,6 +50,19 @@
  */
 #define KB_TRI_WORDS		12
 #define KB_TRI_UNKNOWN		8
+/*
+ * A known word on more than one card in KB_TRI_COMMON ("error") matches
+ * a third of all error strings, and ranking them all by bm25 is most of
+ * a query's time: such words first only rank the error strings that
+ * hold a rarer word of the paste too...
+ */
+#define KB_TRI_COMMON		8
+/*
+ * ... and when the error strings found that way are all less similar to
+ * the paste than this, its rare words were noise (a host, a ticket
+ * number) and all its words are searched after all.
+ */
+#define KB_TRI_SIM_ENOUGH	0.5
 /* Distinct trigrams in one expression: about 20 words of 10 letters. */
 #define KB_TRI_GRAMS_MAX	200
 /*
@@ -173,6 +186,7 @@ struct query {
 	size_t		 nt;
 	long long	 ncards;	/* cards in the index */
 	long long	*tried;		/* errstr ids already aligned */
+	double		 tri_best;	/* best similarity of those */
 	size_t		 ntried, captried;
 	struct kword	*kw;		/* card words looked up */
 	size_t		 nkw, capkw;
@@ -832,12 +846,15 @@ try_errstr(struct query *q, long long id)
 		if (v > c->sig)
 			c->sig = v;
 		score_matched(c, id, text, 2 + v);
+		q->tri_best = 1;
 		sb_addf(&c->why, "signature: error string #%lld occurs in"
 		    " the paste (%zu words): %.3f\n", id, e.ncontent, v);
 		score_toks_release(&e);
 		return 0;
 	}
 	score_align(&q->p, &e, &a);
+	if (a.sim > q->tri_best)
+		q->tri_best = a.sim;
 	v = score_tri(&a) * explains(q, &e);
 	if (v > c->tri)
 		c->tri = v;
@@ -892,11 +909,12 @@ out:
 static int
 tier_tri(struct query *q)
 {
-	struct strbuf	 expr = { 0 };
+	struct strbuf	 expr = { 0 }, rare = { 0 }, common = { 0 };
+	struct strbuf	*to;
 	char		*grams[KB_TRI_GRAMS_MAX];
 	size_t		 i, j, nwords = 0, nunknown = 0;
 	size_t		 ngrams = 0, at, start[3] = { 0, 0, 0 }, have;
-	int		 ret;
+	int		 ret = 0;
 
 	for (i = 0; i < q->nt && ngrams < KB_TRI_GRAMS_MAX; i++) {
 		const struct term *t = &q->t[i];
@@ -914,6 +932,11 @@ tier_tri(struct query *q)
 		 * unknown words, maybe misspelled, go in by trigram.
 		 */
 		if (t->df > 0 && t->len >= 3) {
+			to = t->df * KB_TRI_COMMON > q->ncards ? &common :
+			    &rare;
+			if (to->len > 0)
+				sb_adds(to, " OR ");
+			add_quoted(to, t->w, t->len);
 			grams[ngrams++] = xstrndup(t->w, t->len);
 			continue;
 		}
@@ -931,8 +954,12 @@ tier_tri(struct query *q)
 					if (strlen(grams[j]) == glen &&
 					    memcmp(grams[j], g, glen) == 0)
 						break;
-				if (j == ngrams)
+				if (j == ngrams) {
 					grams[ngrams++] = xstrndup(g, glen);
+					if (rare.len > 0)
+						sb_adds(&rare, " OR ");
+					add_quoted(&rare, g, glen);
+				}
 			}
 			start[0] = start[1];
 			start[1] = start[2];
@@ -941,15 +968,23 @@ tier_tri(struct query *q)
 				have++;
 		}
 	}
-	for (j = 0; j < ngrams; j++) {
-		if (j > 0)
-			sb_adds(&expr, " OR ");
-		add_quoted(&expr, grams[j], strlen(grams[j]));
+	if (rare.len == 0) {
+		if (common.len > 0)
+			ret = tri_errstrs(q, common.buf);
+	} else if ((ret = tri_errstrs(q, rare.buf)) == 0 && common.len > 0) {
+		sb_addf(&expr, "(%s) AND (%s)", rare.buf, common.buf);
+		ret = tri_errstrs(q, expr.buf);
+		if (ret == 0 && q->tri_best < KB_TRI_SIM_ENOUGH) {
+			sb_reset(&expr);
+			sb_addf(&expr, "%s OR %s", rare.buf, common.buf);
+			ret = tri_errstrs(q, expr.buf);
+		}
 	}
-	ret = ngrams > 0 ? tri_errstrs(q, expr.buf) : 0;
 	for (j = 0; j < ngrams; j++)
 		free(grams[j]);
 	sb_release(&expr);
+	sb_release(&rare);
+	sb_release(&common);
 	return ret;
 }
 
