@@ -10,9 +10,11 @@ libsqlite3-dev libpcre2-dev"
 if [ "${1:-}" = test ]; then
 	# python3: eval and test scripts; sqlite3: index checks; zstd: the
 	# corpus archive; dpkg-dev, man-db, groff-base: package and manual
-	# tests; time: memory ceilings; valgrind, cppcheck, clang-tidy-14:
-	# RELIABILITY.md section 9; clang and its runtime: libFuzzer
-	pkgs="$pkgs python3 sqlite3 zstd dpkg-dev man-db groff-base time
+	# tests; time: memory ceilings; strace: the bad-input row that proves
+	# kbc never opens a file outside the KB (D16); valgrind, cppcheck,
+	# clang-tidy-14: RELIABILITY.md section 9; clang and its runtime:
+	# libFuzzer
+	pkgs="$pkgs python3 sqlite3 zstd dpkg-dev man-db groff-base time strace
 valgrind cppcheck clang-tidy-14 clang libclang-rt-14-dev"
 fi
 missing=
