@@ -910,9 +910,10 @@ static int
 tier_tri(struct query *q)
 {
 	struct strbuf	 expr = { 0 }, rare = { 0 }, common = { 0 };
+	struct strbuf	 all = { 0 };
 	struct strbuf	*to;
 	char		*grams[KB_TRI_GRAMS_MAX];
-	size_t		 i, j, nwords = 0, nunknown = 0;
+	size_t		 i, j, nwords = 0, nunknown = 0, ncommon = 0;
 	size_t		 ngrams = 0, at, start[3] = { 0, 0, 0 }, have;
 	int		 ret = 0;
 
@@ -932,8 +933,14 @@ tier_tri(struct query *q)
 		 * unknown words, maybe misspelled, go in by trigram.
 		 */
 		if (t->df > 0 && t->len >= 3) {
-			to = t->df * KB_TRI_COMMON > q->ncards ? &common :
-			    &rare;
+			to = &rare;
+			if (t->df * KB_TRI_COMMON > q->ncards) {
+				to = &common;
+				if (all.len > 0)
+					sb_adds(&all, " AND ");
+				add_quoted(&all, t->w, t->len);
+				ncommon++;
+			}
 			if (to->len > 0)
 				sb_adds(to, " OR ");
 			add_quoted(to, t->w, t->len);
@@ -968,8 +975,15 @@ tier_tri(struct query *q)
 				have++;
 		}
 	}
+	/*
+	 * Common words only ("access is denied"): the strings that hold them
+	 * all, then any of them if those are not similar enough.  One common
+	 * word alone ("error 0x204") would only bring the shortest strings
+	 * that hold it; the other tiers match such a paste.
+	 */
 	if (rare.len == 0) {
-		if (common.len > 0)
+		if (ncommon >= 2 && (ret = tri_errstrs(q, all.buf)) == 0 &&
+		    q->tri_best < KB_TRI_SIM_ENOUGH)
 			ret = tri_errstrs(q, common.buf);
 	} else if ((ret = tri_errstrs(q, rare.buf)) == 0 && common.len > 0) {
 		sb_addf(&expr, "(%s) AND (%s)", rare.buf, common.buf);
@@ -985,6 +999,7 @@ tier_tri(struct query *q)
 	sb_release(&expr);
 	sb_release(&rare);
 	sb_release(&common);
+	sb_release(&all);
 	return ret;
 }
 
