@@ -35,6 +35,13 @@
  * read() and a copy per page on every query.
  */
 #define KB_MMAP_BYTES		"268435456"
+/*
+ * SQLite's heap, for the whole process: a damaged index can make FTS5
+ * ask for a buffer of a gigabyte (tests/fuzz/fuzz_index found one), which
+ * then fails as "out of memory" instead of swapping.  A search of the
+ * whole corpus stays under 32 MiB (RELIABILITY.md section 7).
+ */
+#define KB_HEAP_MAX_MB		256
 /* kb_hits() reports at most this many phrases; retrieve.c uses fewer. */
 #define KB_HITS_PHRASES_MAX	256
 
@@ -87,6 +94,8 @@ static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_TERM_DF] = "SELECT count(*) FROM " KB_TABLE_CARD_FTS
 	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1",
 	[STMT_WORD_DF] = "SELECT df FROM " KB_TABLE_TERM_DF " WHERE term = ?1",
+	[STMT_TERM_ANY] = "SELECT EXISTS (SELECT 1 FROM " KB_TABLE_CARD_FTS
+	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1)",
 	/* a term's expansion, else the term a one-word expansion stands for
 	   ("processor" in a paste finds cards that say "CPU") */
 	[STMT_SYNONYM] = "SELECT e FROM (SELECT expansion AS e, 0 AS k,"
@@ -145,6 +154,10 @@ fail(struct db *db, const char *what, int rc)
 	case SQLITE_CORRUPT:
 		return msg_error("%s: index is damaged; rebuild with kbc",
 		    name);
+	case SQLITE_NOMEM:
+		return msg_error("%s: %s: out of memory (SQLite may use %d"
+		    " MiB); if the index is damaged, rebuild with kbc", name,
+		    what, KB_HEAP_MAX_MB);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return msg_error("%s: index is locked by another process"
@@ -335,6 +348,7 @@ db_ready(struct db *db, int mapped)
 
 	sqlite3_extended_result_codes(db->sql, 1);
 	sqlite3_busy_timeout(db->sql, KB_BUSY_TIMEOUT_MS);
+	sqlite3_hard_heap_limit64((sqlite3_int64)KB_HEAP_MAX_MB << 20);
 	if (check_header(db) == -1)
 		goto fail;
 	/*

@@ -22,6 +22,7 @@ enum db_stmt {
 	STMT_CODE_CARDS,	/* (code) -> distinct card ids */
 	STMT_TERM_DF,		/* (match) -> number of cards matching */
 	STMT_WORD_DF,		/* (term) -> cards holding it (term_df) */
+	STMT_TERM_ANY,		/* (match) -> 1 if a card matches, else 0 */
 	STMT_SYNONYM,		/* (term) -> expansion */
 	STMT_VOCAB,		/* (from, to) -> indexed terms in [from, to),
 				   with the number of cards holding each */

@@ -161,7 +161,8 @@ struct term {
 	char		*syn;		/* normalized synonym expansion */
 	char		*fix;		/* spelling correction, or NULL */
 	long long	 df;		/* cards containing word or synonym */
-	long long	 dfm;		/* same, in a title, symptom or error */
+	int		 named;		/* some card has it in a title, symptom
+					   or error string */
 	double		 weight;	/* IDF share in [0,1], times WEAK_TERM
 					   when no card names it in a main
 					   field */
@@ -223,7 +224,8 @@ static double	 idf_share(const struct query *, long long);
 static int	 lookup_terms(struct query *);
 static int	 kword_weight(struct query *, const char *, size_t,
 		    double *);
-static int	 main_df(struct query *, struct term *, struct strbuf *);
+static int	 main_named(struct query *, struct term *,
+		    struct strbuf *);
 static size_t	 pick_chunks(const struct query *, struct chunk **);
 static int	 query_has(const struct query *, const char *, size_t);
 static int	 spell(struct query *, struct term *);
@@ -512,32 +514,33 @@ out:
 }
 
 /*
- * t->dfm: cards holding t (its correction or its expansion) in a title,
- * symptom or error string.  sb is scratch.  Returns 0, or -1 (reported).
+ * t->named: some card holds t (its correction or its expansion) in a
+ * title, symptom or error string; the first such card ends the search.
+ * sb is scratch.  Returns 0, or -1 (reported).
  */
 static int
-main_df(struct query *q, struct term *t, struct strbuf *sb)
+main_named(struct query *q, struct term *t, struct strbuf *sb)
 {
-	long long	 df;
+	sqlite3_stmt	*st = db_stmt(q->db, STMT_TERM_ANY);
+	int		 rc;
 
 	sb_reset(sb);
-	sb_adds(sb, MAIN_COLS " : ");
+	sb_adds(sb, MAIN_COLS " : (");
 	if (t->fix != NULL)
 		add_quoted(sb, t->fix, strlen(t->fix));
 	else
 		add_quoted(sb, t->w, t->len);
-	if (count_match(q, sb->buf, &t->dfm) == -1)
-		return -1;
-	if (t->syn == NULL)
-		return 0;
-	sb_reset(sb);
-	sb_adds(sb, MAIN_COLS " : ");
-	add_quoted(sb, t->syn, strlen(t->syn));
-	if (count_match(q, sb->buf, &df) == -1)
-		return -1;
-	if (df > t->dfm)
-		t->dfm = df;
-	return 0;
+	if (t->syn != NULL) {
+		sb_adds(sb, " OR ");
+		add_quoted(sb, t->syn, strlen(t->syn));
+	}
+	sb_addc(sb, ')');
+	sqlite3_bind_text(st, 1, sb->buf, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t->named = sqlite3_column_int(st, 0);
+		rc = sqlite3_step(st);
+	}
+	return step_done(q, rc);
 }
 
 /*
@@ -609,10 +612,10 @@ lookup_terms(struct query *q)
 			if (df > t->df)
 				t->df = df;
 		}
-		if (t->df > 0 && main_df(q, t, &sb) == -1)
+		if (t->df > 0 && main_named(q, t, &sb) == -1)
 			goto out;
 		t->weight = idf_share(q, t->df);
-		if (t->df > 0 && t->dfm == 0)
+		if (t->df > 0 && !t->named)
 			t->weight *= WEAK_TERM;
 		if (t->fix != NULL)
 			t->weight *= SPELL_CREDIT;
