@@ -170,6 +170,7 @@ static const char *const kind_names[CODE__MAX] = {
 
 static int	 feature(const unsigned char *, size_t, size_t);
 static int	 keyword(const unsigned char *, size_t);
+static char	*mask_pass(const char *);
 static int	 next_word(const char *, size_t, size_t, size_t *, size_t *);
 
 static pcre2_code *
@@ -441,8 +442,9 @@ next_word(const char *s, size_t n, size_t from, size_t *start, size_t *last)
 	return found;
 }
 
-char *
-normalize_text(const char *s)
+/* One pass of masking and word folding over s; see normalize_text(). */
+static char *
+mask_pass(const char *s)
 {
 	pcre2_code	*re = compile(&mask);
 	struct strbuf	 sb = { 0 };
@@ -484,6 +486,35 @@ normalize_text(const char *s)
 	if (sb.buf != NULL)
 		str_squeeze(sb.buf);
 	return sb_detach(&sb);
+}
+
+/*
+ * Names are masked by their context ("user bob from", "host gw1."), and
+ * the punctuation that broke a context in s is gone from its normal form
+ * ("User(bob" becomes "user bob", which masks bob): passes repeat until
+ * one changes nothing, so that the signature of a signature is itself
+ * (tests/fuzz/fuzz_query checks it).  A pass that changes a normal form
+ * only turns words into placeholders, which no pass changes again; the
+ * bound is a second guard.
+ */
+#define NORM_PASSES_MAX	8
+
+char *
+normalize_text(const char *s)
+{
+	char	*norm = mask_pass(s), *again;
+	int	 i;
+
+	for (i = 1; i < NORM_PASSES_MAX; i++) {
+		again = mask_pass(norm);
+		if (strcmp(again, norm) == 0) {
+			free(again);
+			break;
+		}
+		free(norm);
+		norm = again;
+	}
+	return norm;
 }
 
 int
