@@ -24,6 +24,43 @@
 
 static int	 has_labels(struct outline_section *);
 static void	 implied_procedures(struct outline *, int);
+static int	 inside_role(struct outline *, size_t);
+static int	 named(const char *);
+static int	 problem(struct outline *, size_t);
+
+/* A role whose sub-sections are parts of it. */
+#define PART_ROLE(r)	((r) == ROLE_SYMPTOM || (r) == ROLE_CAUSE || \
+			 (r) == ROLE_DIAGNOSIS || (r) == ROLE_PROCEDURE)
+
+/*
+ * Nonzero when section i lies inside a symptom, cause, diagnosis or
+ * procedure section of an article shaped Symptoms / Cause / Resolution:
+ * the nearest ancestor that has a role has one of these, a sibling of
+ * that ancestor is a symptom section, and no sibling of i has inline
+ * labels.  A heading inside Resolution ("### If the service fails to
+ * start", "### Method 1") is then a part of the resolution, not a card of
+ * its own, even when it reads as an error.  A "Troubleshooting" hub with
+ * no Symptoms beside it keeps one card per error heading.
+ */
+static int
+inside_role(struct outline *o, size_t i)
+{
+	size_t	 j;
+	int	 p = o->v[i].parent;
+
+	while (p > 0 && o->v[p].role < 0)
+		p = o->v[p].parent;
+	if (p <= 0 || !PART_ROLE(o->v[p].role))
+		return 0;
+	for (j = 1; j < o->n; j++)
+		if (o->v[j].parent == o->v[i].parent && o->v[j].has_labels)
+			return 0;
+	for (j = 1; j < o->n; j++)
+		if ((int)j != p && o->v[j].parent == o->v[p].parent &&
+		    o->v[j].role == ROLE_SYMPTOM)
+			return 1;
+	return 0;
+}
 
 /*
  * Under parent p, an article that states Symptoms or Cause but has no
@@ -48,12 +85,47 @@ implied_procedures(struct outline *o, int p)
 
 		if (s->parent != p)
 			continue;
-		if (s->role == ROLE_SYMPTOM || s->role == ROLE_CAUSE)
+		if ((s->role == ROLE_SYMPTOM && !problem(o, i)) ||
+		    s->role == ROLE_CAUSE)
 			seen = 1;
 		else if (seen && s->role < 0 && !s->has_labels &&
 		    !classify_error_heading(s->heading))
 			s->role = ROLE_PROCEDURE;
 	}
+}
+
+/*
+ * Nonzero when a role heading names its case after a separator: "Issue
+ * 1: Jobs print twice", "Problem - no dial tone".
+ */
+static int
+named(const char *h)
+{
+	const char	*p = strchr(h, ':');
+
+	if (p == NULL && (p = strstr(h, " - ")) != NULL)
+		p += 2;
+	if (p == NULL && (p = strstr(h, " \xe2\x80\x93 ")) != NULL)
+		p += 4;
+	return p != NULL && !str_blank(p + 1);
+}
+
+/*
+ * Nonzero for "## Issue 2: Labels print blank" with its own "### Cause"
+ * or "### Resolution": one problem of several on the page, a card.
+ */
+static int
+problem(struct outline *o, size_t i)
+{
+	size_t	 j;
+
+	if (o->v[i].role != ROLE_SYMPTOM || !named(o->v[i].heading))
+		return 0;
+	for (j = i + 1; j < o->n; j++)
+		if (o->v[j].parent == (int)i && PART_ROLE(o->v[j].role) &&
+		    o->v[j].role != ROLE_SYMPTOM)
+			return 1;
+	return 0;
 }
 
 int
@@ -192,6 +264,13 @@ classify_outline(struct outline *o)
 			    o->v[j].is_card && o->v[j].role < 0)
 				break;
 		if (j < o->n)
+			s->is_card = 1;
+	}
+	for (i = 1; i < o->n; i++) {
+		s = &o->v[i];
+		if (s->is_card && !s->has_labels && inside_role(o, i))
+			s->is_card = s->is_error = 0;
+		if (problem(o, i))
 			s->is_card = 1;
 	}
 	for (i = 0; i < o->n; i++) {

@@ -65,6 +65,13 @@ struct ex {
 	size_t		 first_step;	/* first step of the current section */
 	struct strbuf	 proc;		/* procedure prose, steps if no list */
 	int		 proc_line;	/* line of the first procedure prose */
+	int		 sect_role;	/* role of the section's own body */
+	struct strbuf	 proc_alt;	/* prose of a procedure section that */
+	int		 proc_alt_line;	/* opened with a cause: steps if none */
+	struct strbuf	 later;		/* procedure prose of sections with */
+	int		 later_line;	/* lists or sub-sections: steps if */
+	struct strbuf	 later_alt;	/* the card has none, else those */
+	int		 later_alt_line; /* from proc_alt */
 	int		 warned_long;	/* an error string was cut */
 	int		 line_base;	/* added to line numbers of a re-parse */
 	int		 cue;		/* the last paragraph announced a message */
@@ -84,7 +91,10 @@ static void	 quoted_errors(struct ex *, struct pline *);
 static int	 event_key(const char *, const char **);
 static int	 event_log(struct ex *, const char *, int);
 static void	 finish_card(struct ex *);
+static void	 flush_proc(struct ex *, size_t, int, int);
+static void	 prose_steps(struct kb_card *, char *, int, int);
 static int	 has_cards_below(struct outline *);
+static int	 has_parts(struct outline *, size_t);
 static void	 html_block(struct ex *, cmark_node *, struct strbuf *);
 static void	 inl_newline(struct inl *, int);
 static void	 inl_node(struct inl *, cmark_node *);
@@ -425,7 +435,7 @@ paragraph(struct ex *ex, cmark_node *para)
 {
 	struct inl	 in;
 	size_t		 i, skip;
-	int		 cue = 0, r;
+	int		 cue = 0, r, aside = 0;
 	const char	*t;
 
 	paragraph_lines(ex, para, &in);
@@ -459,8 +469,18 @@ paragraph(struct ex *ex, cmark_node *para)
 		if (l->label >= 0)
 			ex->role = l->label;
 		else if (i == 0 && (r = lexicon_prose_role(sb_str(&l->text)))
-		    >= 0 && ex->role != ROLE_NOTE)
+		    >= 0 && (ex->role != ROLE_NOTE ||
+		    (r == ROLE_PROCEDURE && ex->card->nsteps == 0))) {
+			/*
+			 * "This issue occurs because ..." under Symptoms or
+			 * Resolution explains its own paragraph; the next
+			 * one is the heading's again.
+			 */
+			aside = r == ROLE_CAUSE && ex->role == ex->sect_role &&
+			    (ex->role == ROLE_SYMPTOM ||
+			    ex->role == ROLE_PROCEDURE);
 			ex->role = r;
+		}
 		else if (ex->role == ROLE_OTHER &&
 		    lexicon_error_cue(sb_str(&l->text)))
 			/* "You receive the following error message:" */
@@ -487,7 +507,16 @@ paragraph(struct ex *ex, cmark_node *para)
 			continue;
 		}
 		add_prose(ex, ex->role, sb_str(&l->text), l->line);
+		/* a Resolution that only explains: its text is the fix */
+		if (aside && ex->role == ROLE_CAUSE &&
+		    ex->sect_role == ROLE_PROCEDURE) {
+			if (ex->proc_alt.len == 0)
+				ex->proc_alt_line = l->line;
+			kb_card_add_text(&ex->proc_alt, sb_str(&l->text));
+		}
 	}
+	if (aside && ex->role == ROLE_CAUSE)
+		ex->role = ex->sect_role;
 	/* the message itself, after "You receive this error message:" */
 	if (ex->cue_para && in.n <= CUE_PARA_LINES) {
 		t = sb_str(&in.v[0].text);
@@ -1085,29 +1114,72 @@ html_block(struct ex *ex, cmark_node *b, struct strbuf *notes)
 	parse_free(root);
 }
 
-/* Procedure prose becomes the steps of a card that has no list. */
+/* Each line of prose text (changed in place) becomes a step. */
+static void
+prose_steps(struct kb_card *c, char *text, int depth, int line)
+{
+	char	*p, *eol;
+
+	for (p = text; p != NULL; p = eol ? eol + 1 : NULL) {
+		eol = strchr(p, '\n');
+		if (eol != NULL)
+			*eol = '\0';
+		if (!str_blank(p))
+			kb_card_add_step(c, p, depth, line);
+	}
+}
+
+/*
+ * The procedure prose of one section.  A section with neither a list
+ * (no step since body_start) nor sub-sections of the card (leaf) has its
+ * prose as its steps, at depth: a paragraph-only Resolution or "Method 2"
+ * is steps.  Otherwise the prose is kept for finish_card(): the steps of
+ * a card that has none, else indexed prose.  A Resolution that only
+ * explains ("This issue occurs because X. Use Y instead.") has that text
+ * as its steps when there is nothing else.
+ */
+static void
+flush_proc(struct ex *ex, size_t body_start, int depth, int leaf)
+{
+	struct kb_card	*c = ex->card;
+	struct strbuf	*src = ex->proc.len > 0 ? &ex->proc : &ex->proc_alt;
+	int		 line = ex->proc.len > 0 ? ex->proc_line :
+			    ex->proc_alt_line;
+
+	if (leaf && c->nsteps == body_start && src->len > 0)
+		prose_steps(c, src->buf, depth, line);
+	else if (src == &ex->proc && src->len > 0) {
+		if (ex->later.len == 0)
+			ex->later_line = line;
+		kb_card_add_text(&ex->later, src->buf);
+	} else if (src->len > 0) {
+		if (ex->later_alt.len == 0)
+			ex->later_alt_line = line;
+		kb_card_add_text(&ex->later_alt, src->buf);
+	}
+	sb_reset(&ex->proc);
+	sb_reset(&ex->proc_alt);
+}
+
+/* The codes of a card's text, once all of it is in. */
 static void
 finish_card(struct ex *ex)
 {
 	struct kb_card	*c = ex->card;
 	struct norm_code *codes;
 	struct strbuf	 all = { 0 };
-	char		*p, *eol;
 	size_t		 i, n;
 
 	if (c == NULL)
 		return;
-	if (c->nsteps == 0 && ex->proc.len > 0) {
-		for (p = ex->proc.buf; p != NULL; p = eol ? eol + 1 : NULL) {
-			eol = strchr(p, '\n');
-			if (eol != NULL)
-				*eol = '\0';
-			if (!str_blank(p))
-				kb_card_add_step(c, p, 0, ex->proc_line);
-		}
-	} else if (ex->proc.len > 0)
-		kb_card_add_text(&c->other, ex->proc.buf);
-	sb_reset(&ex->proc);
+	if (c->nsteps == 0 && ex->later.len > 0)
+		prose_steps(c, ex->later.buf, 0, ex->later_line);
+	else if (c->nsteps == 0 && ex->later_alt.len > 0)
+		prose_steps(c, ex->later_alt.buf, 0, ex->later_alt_line);
+	else if (ex->later.len > 0)
+		kb_card_add_text(&c->other, ex->later.buf);
+	sb_reset(&ex->later);
+	sb_reset(&ex->later_alt);
 
 	for (i = 0; i < c->nerrs; i++) {
 		size_t	 k;
@@ -1161,6 +1233,29 @@ has_cards_below(struct outline *o)
 	return 0;
 }
 
+/*
+ * Nonzero when section k is a problem with its own fix: it has labels,
+ * or sub-sections of its card with a cause or diagnosis role or named
+ * as a fix ("#### Workaround"; not "Step 1" or "Method 2").
+ */
+static int
+has_parts(struct outline *o, size_t k)
+{
+	size_t	 j;
+	int	 r;
+
+	if (o->v[k].has_labels)
+		return 1;
+	for (j = k + 1; j < o->n; j++) {
+		r = o->v[j].role;
+		if (o->v[j].owner == (int)k && (r == ROLE_CAUSE ||
+		    r == ROLE_DIAGNOSIS || (r == ROLE_PROCEDURE &&
+		    lexicon_fix_heading(o->v[j].heading))))
+			return 1;
+	}
+	return 0;
+}
+
 /* Nonzero when a card has nothing a user could act on or match. */
 static int
 card_empty(const struct kb_card *c)
@@ -1175,8 +1270,8 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 	struct ex	 ex;
 	struct pline	 tl;
 	struct kb_card	*c;
-	int		*depth;
-	size_t		 k, i, ncards = 0, before = doc->ncards;
+	int		*depth, *inner;
+	size_t		 k, i, j, ncards = 0, before = doc->ncards, body;
 	const char	*title, *anchor;
 	char		*sl = NULL;
 	cmark_node	*b;
@@ -1186,6 +1281,12 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 	memset(&ex, 0, sizeof(ex));
 	ex.name = name;
 	depth = xcalloc(o->n, sizeof(*depth));
+	/* inner[i]: section i has sub-sections in its own card */
+	inner = xcalloc(o->n, sizeof(*inner));
+	for (j = 1; j < o->n; j++)
+		if (o->v[j].parent >= 0 &&
+		    o->v[j].owner == o->v[o->v[j].parent].owner)
+			inner[o->v[j].parent] = 1;
 	for (k = 0; k < o->n; k++) {
 		if (!o->v[k].is_card)
 			continue;
@@ -1229,9 +1330,12 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 		ex.card = c;
 		intro = intro_end = 0;
 		sb_reset(&ex.proc);
+		sb_reset(&ex.proc_alt);
 		ex.first_step = 0;
 
 		for (i = k; i < o->n; i++) {
+			int	 by_cause = 0;
+
 			if (o->v[i].owner != (int)k)
 				continue;
 			ctx = context(o, i);
@@ -1240,8 +1344,15 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 			ex.first_step = c->nsteps;
 			if (i != k) {
 				depth[i] = depth[p];
+				/*
+				 * A Resolution told cause by cause ("### Cause
+				 * 2: the zone is mangled"): the text under each
+				 * cause is the fix for it.
+				 */
+				by_cause = o->v[i].role == ROLE_CAUSE &&
+				    context(o, (size_t)p) == ROLE_PROCEDURE;
 				if (context(o, (size_t)p) == ROLE_PROCEDURE &&
-				    (o->v[i].role < 0 ||
+				    (o->v[i].role < 0 || by_cause ||
 				    o->v[i].role == ROLE_PROCEDURE)) {
 					ex.first_step = kb_card_add_step(c,
 					    o->v[i].heading, depth[p],
@@ -1251,15 +1362,18 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 				kb_card_add_section(c, o->v[i].heading, ctx,
 				    o->v[i].line);
 			}
+			if (by_cause)
+				ctx = ROLE_PROCEDURE;
 			/* under a heading that is the error, text is symptom */
 			if (i == k && o->v[k].is_error && o->v[k].role < 0)
 				ctx = ROLE_SYMPTOM;
-			ex.role = ctx;
+			ex.role = ex.sect_role = ctx;
 			ex.depth = depth[i];
 			/* "### If a user at the console gets the error" */
 			ex.cue = i > 0 && lexicon_error_cue(o->v[i].heading);
 			if (i == k)
 				intro = c->other.len;
+			body = c->nsteps;
 			for (b = o->v[i].first; b != NULL && b != o->v[i].end;
 			    b = cmark_node_next(b))
 				if (cmark_node_get_type(b) !=
@@ -1267,15 +1381,19 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 					block(&ex, b);
 			if (i == k)
 				intro_end = c->other.len;
+			flush_proc(&ex, body, depth[i], !inner[i]);
 		}
 		/*
 		 * With no symptom stated, the introduction under the document
 		 * title ("Windows no longer supports syskey.exe") describes
-		 * it; a topic card's lead-in ("log in through VNC") does not.
+		 * it, even when it only quotes the event or message; so does
+		 * the lead-in of a section that has its own Cause or fix
+		 * ("### Scenario 2" then "#### Workaround").  A topic card's
+		 * lead-in ("log in through VNC") does not.
 		 */
-		if (c->symptom.len == 0 && c->nerrs == 0 && intro_end > intro &&
-		    o->v[k].level <= 1 &&
-		    !(k == 0 && has_cards_below(o))) {
+		if (c->symptom.len == 0 && intro_end > intro &&
+		    !(k == 0 && has_cards_below(o)) &&
+		    (o->v[k].level <= 1 || has_parts(o, k))) {
 			char	*t = xstrndup(c->other.buf + intro,
 			    intro_end - intro);
 
@@ -1283,12 +1401,21 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 			free(t);
 		}
 		/*
+		 * Still none: a heading that is the error ("### Authorization
+		 * error"), or that has a Cause of its own, names the problem
+		 * its steps fix.
+		 */
+		if (c->symptom.len == 0 && c->nsteps > 0 &&
+		    !(k == 0 && has_cards_below(o)) && (o->v[k].is_error ||
+		    (c->cause.len > 0 && words(title, strlen(title)) >=
+		    ERR_MIN_WORDS)))
+			kb_card_add_text(&c->symptom, title);
+		/*
 		 * A title that is, or quotes, the error message.  Only a
 		 * heading that is the error makes a card of its own; a title
 		 * that merely quotes one does not.
 		 */
-		/* procedure prose becomes steps only in finish_card() */
-		empty = card_empty(c) && ex.proc.len == 0;
+		empty = card_empty(c);
 		memset(&tl, 0, sizeof(tl));
 		tl.line = c->line;
 		sb_adds(&tl.text, title);
@@ -1310,6 +1437,10 @@ extract_cards(struct outline *o, const char *name, struct kb_doc *doc)
 		ncards++;
 	}
 	sb_release(&ex.proc);
+	sb_release(&ex.proc_alt);
+	sb_release(&ex.later);
+	sb_release(&ex.later_alt);
 	free(depth);
+	free(inner);
 	return (int)(doc->ncards - before);
 }

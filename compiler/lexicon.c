@@ -25,25 +25,36 @@ struct rule {
 
 /* Optional numbering or trailing text after a section word. */
 #define TAIL "(?:\\s*\\d+)?(?:\\s*[:.\\-\\x{2013}\\x{2014}].*)?\\s*$"
+/*
+ * A section word narrowed to one case of several: "Resolution for
+ * Windows XP", "Workaround for error 2", "Cause of error 1", "Symptoms
+ * when the guest account is disabled".
+ */
+#define FOR "(?:\\s*\\d+)?\\s+(?:for|of|when|if)\\s+\\S.*$"
 
 static struct rule headings[] = {
 	{ "^(?:fault |problem |issue )?(?:symptoms?|issues?|problems?"
 	  "|problem description|description of the (?:problem|issue)"
 	  "|error messages?|the problem|phenomenon|what you see"
-	  "|summary of the (?:problem|issue))" TAIL, ROLE_SYMPTOM, NULL },
+	  "|summary of the (?:problem|issue))" TAIL "|^symptoms?" FOR,
+	  ROLE_SYMPTOM, NULL },
 	{ "^(?:possible |probable |potential |root |likely |common )?(?:causes?"
-	  "|reasons?|why (?:this|it) happens|cause analysis)" TAIL,
-	  ROLE_CAUSE, NULL },
+	  "|reasons?|why (?:this|it) happens|cause analysis)" TAIL
+	  "|^causes?" FOR, ROLE_CAUSE, NULL },
 	{ "^(?:diagnos(?:is|e|tics)|how to (?:check|verify|diagnose)"
-	  "|verification|verify|check(?:ing)? the cause|analysis)" TAIL,
+	  "|verification|verify|check(?:ing)? the cause|analysis"
+	  "|verifying (?:the )?(?:issue|problem))" TAIL,
 	  ROLE_DIAGNOSIS, NULL },
 	{ "^(?:resolutions?|solutions?|procedures?|workarounds?|fix(?:es)?"
 	  "|how to (?:fix|resolve)|steps(?: to (?:resolve|fix))?"
 	  "|troubleshooting(?: steps| ideas| procedure| methods?)?"
 	  "|troubleshoot|methods?|more solutions|other solutions"
 	  "|to resolve (?:this|the) (?:issue|problem)|resolving the issue"
-	  "|remediation|mitigation|step \\d+"
-	  "|(?:suggested|recommended|corrective) actions?)" TAIL,
+	  "|remediation|mitigation|step \\d+|solving steps"
+	  "|(?:suggested|recommended|corrective) actions?)" TAIL
+	  "|^(?:resolutions?|solutions?|workarounds?|fix(?:es)?)" FOR
+	  "|^[^:]{0,60}\\b(?:error|issue|problem|failure)s?"
+	  "\\s+(?:resolution|workaround|solution)s?\\s*$",
 	  ROLE_PROCEDURE, NULL },
 	{ "^(?:more information|additional information|status|references?"
 	  "|see also|related (?:articles|topics|links|content)|next steps"
@@ -59,7 +70,8 @@ static struct rule labels[] = {
 	  "|explanation)\\s*$",
 	  ROLE_CAUSE, NULL },
 	{ "^(?:diagnosis|diagnostics|analysis)\\s*$", ROLE_DIAGNOSIS, NULL },
-	{ "^(?:procedure|solutions?|resolution|workaround|fix|steps"
+	{ "^(?:procedure|(?:possible |suggested |recommended )?(?:solutions?"
+	  "|resolutions?|workarounds?|fix(?:es)?)|steps"
 	  "|(?:user )?action|handling method|how to fix)\\s*$",
 	  ROLE_PROCEDURE, NULL },
 };
@@ -132,6 +144,11 @@ static struct rule alert = {
 	-1, NULL
 };
 static struct rule step_line = { "^step\\s*\\d+\\s*[:.]", -1, NULL };
+/* The fix of one problem, unlike "Step 2", "Method 1" or "Mitigation 3". */
+static struct rule fix_heading = {
+	"^(?:resolutions?|solutions?|workarounds?|fix(?:es)?)\\b"
+	"|\\b(?:resolution|solution|workaround)s?\\s*$", -1, NULL
+};
 static struct rule alert_word = {
 	"^(?:note|notes|important|warning|caution|tip)\\s*:?\\s*$", -1, NULL
 };
@@ -293,6 +310,12 @@ lexicon_step_line(const char *line)
 }
 
 int
+lexicon_fix_heading(const char *heading)
+{
+	return match(&fix_heading, heading, NULL);
+}
+
+int
 lexicon_alert_word(const char *line)
 {
 	return match(&alert_word, line, NULL);
@@ -350,6 +373,7 @@ lexicon_shutdown(void)
 	free_rules(columns, sizeof(columns) / sizeof(columns[0]));
 	free_rules(&alert, 1);
 	free_rules(&step_line, 1);
+	free_rules(&fix_heading, 1);
 	free_rules(&alert_word, 1);
 	free_rules(&error_cue, 1);
 	free_rules(&command, 1);

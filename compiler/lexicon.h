@@ -43,6 +43,11 @@ int	 lexicon_metadata(const char *line);
 int	 lexicon_alert(const char *text, size_t *skip);
 /* Nonzero when a stand-alone line of plain text reads "Step N: ...". */
 int	 lexicon_step_line(const char *line);
+/*
+ * Nonzero when a heading names the fix of one problem ("Workaround",
+ * "Resolution for Windows XP"), not one of several ways ("Method 2").
+ */
+int	 lexicon_fix_heading(const char *heading);
 /* Nonzero when a stand-alone plain-text line is an alert word ("Note"). */
 int	 lexicon_alert_word(const char *line);
 /* Nonzero when text tells that an error message follows or precedes. */
