@@ -314,7 +314,8 @@ expand(cmark_node *root, const char *path, const char *kbroot,
 				break;
 		if (k < st->n) {
 			bad += msg_report(MSG_WARNING, path, line, 1,
-			    "include cycle: %s includes itself", target) != 0;
+			    k == st->n - 1 ? "include cycle: %s includes itself" :
+			    "include cycle: %s includes this file", target) != 0;
 			record(st, want.buf, target, real, rootlen, 0, 0);
 			goto next;
 		}
@@ -325,7 +326,11 @@ expand(cmark_node *root, const char *path, const char *kbroot,
 			record(st, want.buf, target, real, rootlen, 0, 0);
 			goto next;
 		}
-		if (read_file(want.buf, want.buf, &rt) == -1) {
+		/*
+		 * The resolved path, checked above, is what is read: the path
+		 * as written could be a link retargeted since realpath().
+		 */
+		if (read_file(real, want.buf, &rt) == -1) {
 			record(st, want.buf, target, real, rootlen, 0, 0);
 			bad++;
 			goto next;
