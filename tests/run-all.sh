@@ -26,6 +26,6 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # past findings (RELIABILITY.md section 8).
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Asan -DKB_FUZZ=ON \
     >/dev/null
-cmake --build build-fuzz -j "$jobs" --target fuzz_card fuzz_normalize \
+cmake --build build-fuzz -j "$jobs" --target fuzz_card fuzz_query \
     fuzz_log
 sh tests/fuzz/smoke.sh build-fuzz "${FUZZ_SECONDS:-30}"
