@@ -125,8 +125,8 @@ static const char *const del_sql[DEL__MAX] = {
 	"DELETE FROM " KB_TABLE_DOC_INCLUDE " WHERE doc_id = ?1",
 	"DELETE FROM " KB_TABLE_DOC " WHERE id = ?1",
 	"DELETE FROM " KB_TABLE_SYNONYM,
-	"SELECT title, symptom, errors, cause, steps FROM " KB_TABLE_CARD_FTS
-	" WHERE rowid = ?1",
+	("SELECT title, symptom, errors, cause, steps FROM " KB_TABLE_CARD_FTS
+	" WHERE rowid = ?1"),
 };
 
 /*

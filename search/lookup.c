@@ -31,6 +31,7 @@ static char	*card_name(const char *, const char *);
 static sqlite3_stmt *card_stmt(struct db *, const char *, const char *);
 static int	 doc_find(struct db *, const char *, char **);
 static char	*dup_text(sqlite3_stmt *, int);
+static const char *text_of(sqlite3_stmt *, int);
 static int	 link_step(const struct card_view *, const long *,
 		    const char *, long);
 static int	 resolve(struct db *, const char *, const char *,
@@ -62,13 +63,20 @@ card_stmt(struct db *db, const char *path, const char *hash)
 	return st;
 }
 
+/* Column i of the current row ("" for NULL: a damaged index). */
+static const char *
+text_of(sqlite3_stmt *st, int i)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, i);
+
+	return s != NULL ? s : "";
+}
+
 /* Column i of the current row, copied ("" for NULL). */
 static char *
 dup_text(sqlite3_stmt *st, int i)
 {
-	const char	*s = (const char *)sqlite3_column_text(st, i);
-
-	return xstrdup(s != NULL ? s : "");
+	return xstrdup(text_of(st, i));
 }
 
 /* "doc#anchor", owned by the caller. */
@@ -388,9 +396,8 @@ suggest_doc(struct db *db, const char *name, const char *anchor)
 	st = db_stmt(db, STMT_ANCHOR_FIND);
 	sqlite3_bind_text(st, 1, anchor, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		sb_addf(&sb, "%s%s#%s", n++ ? ", " : "",
-		    (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1));
+		sb_addf(&sb, "%s%s#%s", n++ ? ", " : "", text_of(st, 0),
+		    text_of(st, 1));
 	sqlite3_reset(st);
 	if (n > 0)
 		msg_error("no card %s; did you mean %s?", name, sb.buf);
@@ -416,8 +423,8 @@ suggest_anchor(struct db *db, const char *doc, const char *anchor)
 	st = db_stmt(db, STMT_DOC_CARDS);
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		a = (const char *)sqlite3_column_text(st, 1);
-		lo_a = xstrdup(a != NULL ? a : "");
+		a = text_of(st, 1);
+		lo_a = xstrdup(a);
 		for (i = 0; lo_a[i] != '\0'; i++)
 			lo_a[i] = (char)tolower((unsigned char)lo_a[i]);
 		if (nclose < SUGGEST_MAX && (strstr(lo_a, lo) != NULL ||

@@ -205,6 +205,7 @@ static void	 add_chunk(struct strbuf *, const struct query *,
 		    const struct chunk *);
 static void	 add_quoted(struct strbuf *, const char *, size_t);
 static char	*column_dup(sqlite3_stmt *, int);
+static const char *column_str(sqlite3_stmt *, int);
 static int	 contains_words(const char *, const char *);
 static int	 chunk_cmp(const void *, const void *);
 static void	 chunk_phrases(const struct query *, struct cand *,
@@ -1274,9 +1275,9 @@ card_cover(struct query *q, struct cand *c)
 	sqlite3_bind_int64(st, 1, c->card);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return step_done(q, rc);
-	sb_adds(&sb, (const char *)sqlite3_column_text(st, 0));
+	sb_adds(&sb, column_str(st, 0));
 	sb_addc(&sb, '\n');
-	sb_adds(&sb, (const char *)sqlite3_column_text(st, 2));
+	sb_adds(&sb, column_str(st, 2));
 	sqlite3_reset(st);
 	norm = normalize_text(sb.buf);
 	sb_release(&sb);
@@ -1586,12 +1587,22 @@ split_lines(struct query *q)
 	}
 }
 
-static char *
-column_dup(sqlite3_stmt *st, int col)
+/*
+ * Text column col of the current row, "" for NULL: the schema says NOT
+ * NULL, but a damaged index says what it likes.
+ */
+static const char *
+column_str(sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 
-	return xstrdup(s != NULL ? s : "");
+	return s != NULL ? s : "";
+}
+
+static char *
+column_dup(sqlite3_stmt *st, int col)
+{
+	return xstrdup(column_str(st, col));
 }
 
 int
@@ -1673,8 +1684,7 @@ retrieve_card(struct db *db, long long id, struct card_view *v)
 			db_fail(db);
 			goto out;
 		}
-		sb_addf(&sb, "%s#%s", (const char *)sqlite3_column_text(st, 6),
-		    (const char *)sqlite3_column_text(st, 1));
+		sb_addf(&sb, "%s#%s", column_str(st, 6), column_str(st, 1));
 		v->dups[v->ndups++] = sb_detach(&sb);
 	}
 	ret = 0;
