@@ -5,7 +5,8 @@
 # for HOURS hours, two at a time (fuzz_card and fuzz_query, then fuzz_log
 # and fuzz_index: 2 x HOURS of wall time), seeded as the smoke run plus
 # the rdp corpus and images of the default KB, and replays
-# tests/fuzz/regress/.  Findings land in BUILD/fuzz-work/.
+# tests/fuzz/regress/.  Findings land in BUILD/fuzz-work/.  With
+# FUZZ_TOGETHER=1 the four run at once instead (HOURS of wall time).
 # usage: long.sh [HOURS] [BUILD]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

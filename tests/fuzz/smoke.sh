@@ -7,12 +7,15 @@
 # With FUZZ_ALL=1 (tests/fuzz/long.sh) fuzz_index runs too, beside
 # fuzz_log, on images of the default KB compiled here with the built kbc,
 # and the rdp corpus documents under 64 KiB join the seeds when
-# ../shared is there.  Never more than two targets run at once.
+# ../shared is there.  Never more than two targets run at once, unless
+# FUZZ_TOGETHER=1: then all of them run side by side for SECONDS (a long
+# run of one hour each in one hour of wall time, at half a core each).
 # usage: smoke.sh FUZZ_BUILD_DIR [SECONDS]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 secs=${2:-30}
 all=${FUZZ_ALL:-0}
+together=${FUZZ_TOGETHER:-0}
 work=$build/fuzz-work
 rm -rf "$work"
 mkdir -p "$work/card" "$work/query" "$work/log" "$work/index"
@@ -69,8 +72,10 @@ run fuzz_card 65536 card &
 p1=$!
 run fuzz_query 4096 query -dict="$here/query.dict" &
 p2=$!
-wait $p1 || rc=1
-wait $p2 || rc=1
+if [ "$together" != 1 ]; then
+	wait $p1 || rc=1
+	wait $p2 || rc=1
+fi
 run fuzz_log 65536 log -malloc_limit_mb=64 -dict="$here/log.dict" &
 p3=$!
 if [ "$all" = 1 ]; then
@@ -78,6 +83,10 @@ if [ "$all" = 1 ]; then
 	run fuzz_index 262144 index -close_fd_mask=2 || rc=1
 fi
 wait $p3 || rc=1
+if [ "$together" = 1 ]; then
+	wait $p1 || rc=1
+	wait $p2 || rc=1
+fi
 targets="fuzz_card fuzz_query fuzz_log"
 # fuzz_index is built for the long run only; replay it when it is there
 [ -x "$build/tests/fuzz/fuzz_index" ] && targets="$targets fuzz_index"
