@@ -46,36 +46,25 @@
 	" digest TEXT NOT NULL);\n" \
 	"CREATE TABLE doc_include(doc_id INTEGER NOT NULL REFERENCES doc(id)," \
 	" path TEXT NOT NULL, hash TEXT NOT NULL);\n" \
-	"CREATE INDEX doc_include_doc ON doc_include(doc_id);\n" \
 	"CREATE TABLE card(id INTEGER PRIMARY KEY," \
 	" doc_id INTEGER NOT NULL REFERENCES doc(id), ord INTEGER NOT NULL," \
 	" anchor TEXT NOT NULL, title TEXT NOT NULL, symptom TEXT NOT NULL," \
 	" cause TEXT NOT NULL, diagnosis TEXT NOT NULL, notes TEXT NOT NULL," \
 	" line INTEGER NOT NULL, dup_of INTEGER REFERENCES card(id));\n" \
-	"CREATE INDEX card_doc ON card(doc_id, ord);\n" \
-	"CREATE INDEX card_dup ON card(dup_of) WHERE dup_of IS NOT NULL;\n" \
 	"CREATE TABLE section(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" ord INTEGER NOT NULL, role TEXT NOT NULL, heading TEXT NOT NULL," \
 	" line INTEGER NOT NULL);\n" \
-	"CREATE INDEX section_card ON section(card_id);\n" \
 	"CREATE TABLE errstr(id INTEGER PRIMARY KEY," \
 	" card_id INTEGER NOT NULL REFERENCES card(id), text TEXT NOT NULL," \
 	" norm TEXT NOT NULL, line INTEGER NOT NULL);\n" \
-	"CREATE INDEX errstr_norm ON errstr(norm);\n" \
-	"CREATE INDEX errstr_card ON errstr(card_id);\n" \
 	"CREATE TABLE code(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" code TEXT NOT NULL, kind TEXT NOT NULL, line INTEGER NOT NULL);\n" \
-	"CREATE INDEX code_code ON code(code);\n" \
-	"CREATE INDEX code_card ON code(card_id);\n" \
 	"CREATE TABLE step(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" ord INTEGER NOT NULL, depth INTEGER NOT NULL, text TEXT NOT NULL," \
 	" note TEXT NOT NULL, line INTEGER NOT NULL);\n" \
-	"CREATE INDEX step_card ON step(card_id, ord);\n" \
 	"CREATE TABLE link(card_id INTEGER NOT NULL REFERENCES card(id)," \
 	" target TEXT NOT NULL, text TEXT NOT NULL, line INTEGER NOT NULL);\n" \
-	"CREATE INDEX link_card ON link(card_id);\n" \
 	"CREATE TABLE synonym(term TEXT NOT NULL, expansion TEXT NOT NULL);\n" \
-	"CREATE INDEX synonym_term ON synonym(term);\n" \
 	"CREATE TABLE card_sig(card_id INTEGER PRIMARY KEY" \
 	" REFERENCES card(id), sig BLOB NOT NULL);\n" \
 	"CREATE VIRTUAL TABLE card_fts USING fts5(title, symptom, errors," \
@@ -85,6 +74,24 @@
 	" tokenize='trigram');\n" \
 	"CREATE TABLE term_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL)" \
 	" WITHOUT ROWID;\n"
+
+/*
+ * The indexes of those tables.  A full build creates them after the last
+ * row (one sort each, instead of keeping them ordered at every insert);
+ * a delta build finds them in the index it copies.
+ */
+#define KB_SCHEMA_INDEXES \
+	"CREATE INDEX doc_include_doc ON doc_include(doc_id);\n" \
+	"CREATE INDEX card_doc ON card(doc_id, ord);\n" \
+	"CREATE INDEX card_dup ON card(dup_of) WHERE dup_of IS NOT NULL;\n" \
+	"CREATE INDEX section_card ON section(card_id);\n" \
+	"CREATE INDEX errstr_norm ON errstr(norm);\n" \
+	"CREATE INDEX errstr_card ON errstr(card_id);\n" \
+	"CREATE INDEX code_code ON code(code);\n" \
+	"CREATE INDEX code_card ON code(card_id);\n" \
+	"CREATE INDEX step_card ON step(card_id, ord);\n" \
+	"CREATE INDEX link_card ON link(card_id);\n" \
+	"CREATE INDEX synonym_term ON synonym(term);\n"
 
 /* card_fts column numbers, for bm25() weights and highlight(). */
 enum kb_fts_col {
