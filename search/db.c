@@ -192,6 +192,20 @@ fail(struct db *db, const char *what, int rc)
 	}
 }
 
+const char *
+db_text(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	return s != NULL ? s : "";
+}
+
+char *
+db_text_dup(sqlite3_stmt *st, int col)
+{
+	return xstrdup(db_text(st, col));
+}
+
 int
 db_fail(struct db *db)
 {

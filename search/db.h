@@ -75,6 +75,13 @@ const char	*db_name(const struct db *db);
 int		 db_word_df(struct db *db, const char *w, size_t len,
 		    long long *df);
 
+/*
+ * Text column col of st's current row, "" for NULL: the schema says NOT
+ * NULL, but a damaged index says what it likes.  db_text_dup() copies it.
+ */
+const char	*db_text(struct sqlite3_stmt *st, int col);
+char		*db_text_dup(struct sqlite3_stmt *st, int col);
+
 /* Reports a failed statement step ("cannot read index: ..."). */
 int		 db_fail(struct db *db);
 

@@ -30,8 +30,6 @@
 static char	*card_name(const char *, const char *);
 static sqlite3_stmt *card_stmt(struct db *, const char *, const char *);
 static int	 doc_find(struct db *, const char *, char **);
-static char	*dup_text(sqlite3_stmt *, int);
-static const char *text_of(sqlite3_stmt *, int);
 static int	 link_step(const struct card_view *, const long *,
 		    const char *, long);
 static int	 resolve(struct db *, const char *, const char *,
@@ -61,22 +59,6 @@ card_stmt(struct db *db, const char *path, const char *hash)
 		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
 	}
 	return st;
-}
-
-/* Column i of the current row ("" for NULL: a damaged index). */
-static const char *
-text_of(sqlite3_stmt *st, int i)
-{
-	const char	*s = (const char *)sqlite3_column_text(st, i);
-
-	return s != NULL ? s : "";
-}
-
-/* Column i of the current row, copied ("" for NULL). */
-static char *
-dup_text(sqlite3_stmt *st, int i)
-{
-	return xstrdup(text_of(st, i));
 }
 
 /* "doc#anchor", owned by the caller. */
@@ -256,7 +238,7 @@ lookup_more(struct db *db, long long id, const struct card_view *v,
 	st = db_stmt(db, STMT_CARD_MORE);
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		m->diagnosis = dup_text(st, 0);
+		m->diagnosis = db_text_dup(st, 0);
 	else if (rc != SQLITE_DONE)
 		goto fail;
 
@@ -265,7 +247,7 @@ lookup_more(struct db *db, long long id, const struct card_view *v,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		xgrow((void **)&m->errors, &cap, m->nerrors + 1,
 		    sizeof(*m->errors));
-		m->errors[m->nerrors++] = dup_text(st, 0);
+		m->errors[m->nerrors++] = db_text_dup(st, 0);
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
@@ -289,8 +271,8 @@ lookup_more(struct db *db, long long id, const struct card_view *v,
 		xgrow((void **)&m->links, &cap, m->nlinks + 1,
 		    sizeof(*m->links));
 		l = &m->links[m->nlinks++];
-		l->target = dup_text(st, 0);
-		l->text = dup_text(st, 1);
+		l->target = db_text_dup(st, 0);
+		l->text = db_text_dup(st, 1);
 		l->card = NULL;
 		/* its source line, until link_step() below places it */
 		l->step = (long)sqlite3_column_int64(st, 2);
@@ -351,7 +333,7 @@ doc_find(struct db *db, const char *doc, char **out)
 	st = db_stmt(db, STMT_DOC_FIND);
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	while (n < SUGGEST_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		v[n++] = dup_text(st, 0);
+		v[n++] = db_text_dup(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		ret = db_fail(db);
@@ -396,8 +378,8 @@ suggest_doc(struct db *db, const char *name, const char *anchor)
 	st = db_stmt(db, STMT_ANCHOR_FIND);
 	sqlite3_bind_text(st, 1, anchor, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		sb_addf(&sb, "%s%s#%s", n++ ? ", " : "", text_of(st, 0),
-		    text_of(st, 1));
+		sb_addf(&sb, "%s%s#%s", n++ ? ", " : "", db_text(st, 0),
+		    db_text(st, 1));
 	sqlite3_reset(st);
 	if (n > 0)
 		msg_error("no card %s; did you mean %s?", name, sb.buf);
@@ -423,7 +405,7 @@ suggest_anchor(struct db *db, const char *doc, const char *anchor)
 	st = db_stmt(db, STMT_DOC_CARDS);
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		a = text_of(st, 1);
+		a = db_text(st, 1);
 		lo_a = xstrdup(a);
 		for (i = 0; lo_a[i] != '\0'; i++)
 			lo_a[i] = (char)tolower((unsigned char)lo_a[i]);

@@ -204,8 +204,6 @@ struct chunk {
 static void	 add_chunk(struct strbuf *, const struct query *,
 		    const struct chunk *);
 static void	 add_quoted(struct strbuf *, const char *, size_t);
-static char	*column_dup(sqlite3_stmt *, int);
-static const char *column_str(sqlite3_stmt *, int);
 static int	 contains_words(const char *, const char *);
 static int	 chunk_cmp(const void *, const void *);
 static void	 chunk_phrases(const struct query *, struct cand *,
@@ -1275,9 +1273,9 @@ card_cover(struct query *q, struct cand *c)
 	sqlite3_bind_int64(st, 1, c->card);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return step_done(q, rc);
-	sb_adds(&sb, column_str(st, 0));
+	sb_adds(&sb, db_text(st, 0));
 	sb_addc(&sb, '\n');
-	sb_adds(&sb, column_str(st, 2));
+	sb_adds(&sb, db_text(st, 2));
 	sqlite3_reset(st);
 	norm = normalize_text(sb.buf);
 	sb_release(&sb);
@@ -1587,24 +1585,6 @@ split_lines(struct query *q)
 	}
 }
 
-/*
- * Text column col of the current row, "" for NULL: the schema says NOT
- * NULL, but a damaged index says what it likes.
- */
-static const char *
-column_str(sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-
-	return s != NULL ? s : "";
-}
-
-static char *
-column_dup(sqlite3_stmt *st, int col)
-{
-	return xstrdup(column_str(st, col));
-}
-
 int
 retrieve_card(struct db *db, long long id, struct card_view *v)
 {
@@ -1622,14 +1602,14 @@ retrieve_card(struct db *db, long long id, struct card_view *v)
 			    " with kbc", db_name(db), id);
 		return db_fail(db);
 	}
-	v->title = column_dup(st, 0);
-	v->anchor = column_dup(st, 1);
-	v->symptom = column_dup(st, 2);
-	v->cause = column_dup(st, 3);
-	v->notes = column_dup(st, 4);
+	v->title = db_text_dup(st, 0);
+	v->anchor = db_text_dup(st, 1);
+	v->symptom = db_text_dup(st, 2);
+	v->cause = db_text_dup(st, 3);
+	v->notes = db_text_dup(st, 4);
 	root = sqlite3_column_int64(st, 5);
-	v->doc = column_dup(st, 6);
-	v->doc_title = column_dup(st, 7);
+	v->doc = db_text_dup(st, 6);
+	v->doc_title = db_text_dup(st, 7);
 	if (root == 0)
 		root = id;
 
@@ -1643,7 +1623,7 @@ retrieve_card(struct db *db, long long id, struct card_view *v)
 		    sizeof(*v->steps));
 		s = &v->steps[v->nsteps++];
 		s->depth = sqlite3_column_int(st, 0);
-		s->text = column_dup(st, 1);
+		s->text = db_text_dup(st, 1);
 		s->note = note != NULL && *note != '\0' ? xstrdup(note) :
 		    NULL;
 	}
@@ -1684,7 +1664,7 @@ retrieve_card(struct db *db, long long id, struct card_view *v)
 			db_fail(db);
 			goto out;
 		}
-		sb_addf(&sb, "%s#%s", column_str(st, 6), column_str(st, 1));
+		sb_addf(&sb, "%s#%s", db_text(st, 6), db_text(st, 1));
 		v->dups[v->ndups++] = sb_detach(&sb);
 	}
 	ret = 0;
