@@ -43,15 +43,12 @@ each_token(void *ctx, int tflags, const char *tok, int n, int start, int end)
 	return SQLITE_OK;
 }
 
-struct stemmer *
-stemmer_open(sqlite3 *db)
+/* The fts5_api pointer comes from "SELECT fts5(?1)" (SQLite >= 3.20). */
+fts5_api *
+stem_fts5_api(sqlite3 *db)
 {
-	struct stemmer	*s;
 	fts5_api	*api = NULL;
 	sqlite3_stmt	*st;
-	char		 spec[] = KB_FTS_TOKENIZE, *argv[STEM_ARGS_MAX], *p;
-	void		*ud = NULL;
-	int		 argc = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
 	    SQLITE_OK) {
@@ -65,6 +62,19 @@ stemmer_open(sqlite3 *db)
 		msg_error("SQLite lacks the FTS5 extension API");
 		return NULL;
 	}
+	return api;
+}
+
+struct stemmer *
+stemmer_open(fts5_api *api)
+{
+	struct stemmer	*s;
+	char		 spec[] = KB_FTS_TOKENIZE, *argv[STEM_ARGS_MAX], *p;
+	void		*ud = NULL;
+	int		 argc = 0;
+
+	if (api == NULL)
+		return NULL;
 	for (p = strtok(spec, " "); p != NULL && argc < STEM_ARGS_MAX;
 	    p = strtok(NULL, " "))
 		argv[argc++] = p;

@@ -11,17 +11,24 @@
 #include <stddef.h>
 
 struct sqlite3;
+struct fts5_api;
 struct stemmer;
 
 /* Called for each term of the text; nonzero stops the run. */
 typedef int	(*stem_fn)(void *ctx, const char *term, size_t len);
 
 /*
- * The tokenizer of db's FTS5 module, or NULL after printing why (SQLite
- * without FTS5 or its extension API, out of memory).  Free with
- * stemmer_close() before closing db.
+ * db's FTS5 extension API (from "SELECT fts5(?1)"), or NULL after
+ * printing why: SQLite without FTS5, or too old.
  */
-struct stemmer	*stemmer_open(struct sqlite3 *db);
+struct fts5_api	*stem_fts5_api(struct sqlite3 *db);
+
+/*
+ * The tokenizer of an FTS5 module (stem_fts5_api(), or NULL for none),
+ * or NULL after printing why.  Free with stemmer_close() before closing
+ * its database.
+ */
+struct stemmer	*stemmer_open(struct fts5_api *api);
 void		 stemmer_close(struct stemmer *s);
 
 /*

@@ -615,7 +615,7 @@ open_tmp(struct writer *w, int fresh)
 	    (fresh && (exec(w, KB_SCHEMA_DDL) == -1 ||
 	    exec(w, FTS_AUTOMERGE_OFF) == -1)))
 		return -1;
-	if (!fresh && (w->stem = stemmer_open(w->db)) == NULL)
+	if (!fresh && (w->stem = stemmer_open(stem_fts5_api(w->db))) == NULL)
 		return -1;
 	for (i = 0; i < STMT__MAX; i++)
 		if (sqlite3_prepare_v3(w->db, stmt_sql[i], -1,

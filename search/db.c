@@ -78,7 +78,7 @@ static void	 hits_fn(const Fts5ExtensionApi *, Fts5Context *,
 		    sqlite3_context *, int, sqlite3_value **);
 static int	 pragma_int(struct db *, const char *, long long *);
 static int	 prepare_all(struct db *);
-static int	 register_hits(struct db *);
+static int	 register_hits(struct db *, fts5_api *);
 
 static const char *const stmt_sql[STMT__MAX] = {
 	[STMT_CARD_COUNT] = "SELECT count(*) FROM " KB_TABLE_CARD,
@@ -309,22 +309,14 @@ hits_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	sqlite3_result_blob(ctx, hits, nphrase, SQLITE_TRANSIENT);
 }
 
-/* The fts5_api pointer comes from "SELECT fts5(?1)" (SQLite >= 3.20). */
+/* kb_hits() in api, the connection's FTS5 (NULL: reported already). */
 static int
-register_hits(struct db *db)
+register_hits(struct db *db, fts5_api *api)
 {
-	fts5_api	*api = NULL;
-	sqlite3_stmt	*st;
 	int		 rc;
 
-	rc = sqlite3_prepare_v2(db->sql, "SELECT fts5(?1)", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return fail(db, "SQLite lacks FTS5", rc);
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	(void)sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (api == NULL || api->iVersion < 2)
-		return msg_error("SQLite lacks the FTS5 extension API");
+	if (api == NULL)
+		return -1;
 	rc = api->xCreateFunction(api, "kb_hits", NULL, hits_fn, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, "cannot register kb_hits", rc);
@@ -358,7 +350,8 @@ prepare_all(struct db *db)
 static struct db *
 db_ready(struct db *db, int mapped)
 {
-	int	 rc;
+	fts5_api	*api;
+	int		 rc;
 
 	sqlite3_extended_result_codes(db->sql, 1);
 	sqlite3_busy_timeout(db->sql, KB_BUSY_TIMEOUT_MS);
@@ -378,8 +371,9 @@ db_ready(struct db *db, int mapped)
 		fail(db, "cannot configure connection", rc);
 		goto fail;
 	}
-	if (register_hits(db) == -1 || prepare_all(db) == -1 ||
-	    (db->stem = stemmer_open(db->sql)) == NULL)
+	api = stem_fts5_api(db->sql);
+	if (register_hits(db, api) == -1 || prepare_all(db) == -1 ||
+	    (db->stem = stemmer_open(api)) == NULL)
 		goto fail;
 	return db;
 fail:
