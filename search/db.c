@@ -109,6 +109,9 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    " kb_hits(" KB_TABLE_CARD_FTS ") FROM " KB_TABLE_CARD_FTS
 	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1"
 	    " ORDER BY 2 DESC, rowid LIMIT ?2",
+	[STMT_FTS_HITS] = "SELECT kb_hits(" KB_TABLE_CARD_FTS ") FROM "
+	    KB_TABLE_CARD_FTS " WHERE " KB_TABLE_CARD_FTS " MATCH ?1"
+	    " AND rowid = ?2",
 	[STMT_CARD] = "SELECT c.title, c.anchor, c.symptom, c.cause,"
 	    " c.notes, c.dup_of, d.path, d.title FROM " KB_TABLE_CARD " c"
 	    " JOIN " KB_TABLE_DOC " d ON d.id = c.doc_id WHERE c.id = ?1",

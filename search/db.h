@@ -27,6 +27,7 @@ enum db_stmt {
 	STMT_VOCAB,		/* (from, to) -> indexed terms in [from, to),
 				   with the number of cards holding each */
 	STMT_FTS,		/* (match, limit) -> card id, relevance, hits */
+	STMT_FTS_HITS,		/* (match, card id) -> hits */
 	STMT_CARD,		/* (id) -> title, anchor, symptom, cause, notes,
 				   dup_of, doc path, doc title */
 	STMT_STEPS,		/* (card id) -> depth, text, note, line */

@@ -168,6 +168,8 @@ struct term {
 					   field */
 	int		 ph;		/* phrase number in the bm25 MATCH */
 	int		 ph_syn;	/* same for the expansion, or -1 */
+	int		 common;	/* on half the cards or more: its
+					   phrases are in the hits MATCH */
 	int		 order;		/* position in the paste */
 };
 
@@ -204,6 +206,7 @@ struct chunk {
 static void	 add_chunk(struct strbuf *, const struct query *,
 		    const struct chunk *);
 static void	 add_quoted(struct strbuf *, const char *, size_t);
+static void	 add_term(struct strbuf *, struct term *, size_t *);
 static int	 contains_words(const char *, const char *);
 static int	 chunk_cmp(const void *, const void *);
 static void	 chunk_phrases(const struct query *, struct cand *,
@@ -1091,6 +1094,27 @@ tier_chunks(struct query *q)
 	return ret;
 }
 
+/*
+ * ORs term t (its correction, else the word; and its expansion) into the
+ * MATCH expression expr, numbering its phrases from *nphrase on.
+ */
+static void
+add_term(struct strbuf *expr, struct term *t, size_t *nphrase)
+{
+	if (expr->len > 0)
+		sb_adds(expr, " OR ");
+	if (t->fix != NULL)
+		add_quoted(expr, t->fix, strlen(t->fix));
+	else
+		add_quoted(expr, t->w, t->len);
+	t->ph = (int)(*nphrase)++;
+	if (t->syn != NULL) {
+		sb_adds(expr, " OR ");
+		add_quoted(expr, t->syn, strlen(t->syn));
+		t->ph_syn = (int)(*nphrase)++;
+	}
+}
+
 /* The most telling column bit of a kb_hits() byte, as a weight. */
 static double
 field_weight(unsigned cols)
@@ -1319,10 +1343,11 @@ tier_fts(struct query *q)
 	static const char *const colname[FTS__MAX] = {
 		"title", "symptom", "errors", "cause", "steps"
 	};
-	struct strbuf	 expr = { 0 };
-	sqlite3_stmt	*st;
+	struct strbuf	 expr = { 0 }, common = { 0 };
+	sqlite3_stmt	*st, *st2;
 	struct chunk	*ch = NULL;
-	size_t		 i, nsel = 0, nphrase = 0, nwords = 0, lo, hi, nch;
+	size_t		 i, nsel = 0, nphrase = 0, ncommon = 0, nwords = 0;
+	size_t		 lo, hi, nch;
 	double		 denom = 0, *wfw = NULL, chunk_total = 0;
 	int		 ph_all = -1, rc, ret = -1, col, phrase_ok;
 
@@ -1335,20 +1360,21 @@ tier_fts(struct query *q)
 		}
 		if (nsel >= KB_QUERY_TERMS_RARE)
 			continue;
-		nsel++;
 		denom += t->weight;
-		if (expr.len > 0)
-			sb_adds(&expr, " OR ");
-		if (t->fix != NULL)
-			add_quoted(&expr, t->fix, strlen(t->fix));
-		else
-			add_quoted(&expr, t->w, t->len);
-		t->ph = (int)nphrase++;
-		if (t->syn != NULL) {
-			sb_adds(&expr, " OR ");
-			add_quoted(&expr, t->syn, strlen(t->syn));
-			t->ph_syn = (int)nphrase++;
+		/*
+		 * FTS5 clamps the IDF of a term on half the cards or more
+		 * to almost nothing, so OR-ing it in ("error") only makes
+		 * bm25 rank thousands of cards for no change of order.
+		 * Once a rarer term chose the candidates, it is looked up
+		 * on them alone, for the cover.
+		 */
+		t->common = nsel > 0 && 2 * t->df >= q->ncards;
+		nsel++;
+		if (t->common) {
+			add_term(&common, t, &ncommon);
+			continue;
 		}
+		add_term(&expr, t, &nphrase);
 	}
 	if (nsel == 0) {
 		ret = 0;
@@ -1398,19 +1424,33 @@ tier_fts(struct query *q)
 		struct cand *c = score_cand(q->out,
 		    sqlite3_column_int64(st, 0));
 		const unsigned char *hits = sqlite3_column_blob(st, 2);
-		int	 nhits = sqlite3_column_bytes(st, 2);
+		const unsigned char *hits2 = NULL, *h;
+		int	 nhits = sqlite3_column_bytes(st, 2), nhits2 = 0, nh;
 		double	 got = 0, mass = 0, fw;
 
 		c->rel = sqlite3_column_double(st, 1);
+		if (ncommon > 0) {
+			st2 = db_stmt(q->db, STMT_FTS_HITS);
+			sqlite3_bind_text(st2, 1, common.buf, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(st2, 2, c->card);
+			if ((rc = sqlite3_step(st2)) == SQLITE_ROW) {
+				hits2 = sqlite3_column_blob(st2, 0);
+				nhits2 = sqlite3_column_bytes(st2, 0);
+			} else if (step_done(q, rc) == -1)
+				goto out;
+		}
 		sb_addf(&c->why, "bm25: relevance %.3f; terms:", c->rel);
 		for (i = 0; i < q->nt; i++) {
 			const struct term *t = &q->t[i];
 			unsigned cols = 0;
 
-			if (t->ph >= 0 && t->ph < nhits)
-				cols |= hits[t->ph];
-			if (t->ph_syn >= 0 && t->ph_syn < nhits)
-				cols |= hits[t->ph_syn];
+			h = t->common ? hits2 : hits;
+			nh = t->common ? nhits2 : nhits;
+			if (t->ph >= 0 && t->ph < nh)
+				cols |= h[t->ph];
+			if (t->ph_syn >= 0 && t->ph_syn < nh)
+				cols |= h[t->ph_syn];
 			if (cols == 0)
 				continue;
 			fw = field_weight(cols);
@@ -1422,8 +1462,8 @@ tier_fts(struct query *q)
 			sb_addf(&c->why, " %.*s", (int)t->len, t->w);
 			if (t->fix != NULL)
 				sb_addf(&c->why, "(~%s)", t->fix);
-			if (t->ph_syn >= 0 && t->ph_syn < nhits &&
-			    hits[t->ph_syn] != 0)
+			if (t->ph_syn >= 0 && t->ph_syn < nh &&
+			    h[t->ph_syn] != 0)
 				sb_addf(&c->why, "(=%s)", t->syn);
 			sb_addc(&c->why, '[');
 			for (col = 0; col < FTS__MAX; col++)
@@ -1468,6 +1508,7 @@ out:
 	free(ch);
 	free(wfw);
 	sb_release(&expr);
+	sb_release(&common);
 	return ret;
 }
 
