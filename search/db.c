@@ -106,7 +106,7 @@ static const char *const stmt_sql[STMT__MAX] = {
 	    " WHERE term >= ?1 AND term < ?2",
 	[STMT_FTS] = "SELECT rowid, -bm25(" KB_TABLE_CARD_FTS ", " W_TITLE
 	    ", " W_SYMPTOM ", " W_ERRORS ", " W_CAUSE ", " W_STEPS "),"
-	    " kb_hits(" KB_TABLE_CARD_FTS ") FROM " KB_TABLE_CARD_FTS
+	    " kb_hits(" KB_TABLE_CARD_FTS ", ?3, ?4) FROM " KB_TABLE_CARD_FTS
 	    " WHERE " KB_TABLE_CARD_FTS " MATCH ?1"
 	    " ORDER BY 2 DESC, rowid LIMIT ?2",
 	[STMT_FTS_HITS] = "SELECT kb_hits(" KB_TABLE_CARD_FTS ") FROM "
@@ -282,18 +282,27 @@ check_header(struct db *db)
 }
 
 /*
- * kb_hits(card_fts): one byte per phrase of the MATCH expression, the bit
- * (1 << column) set for each column where that phrase occurs in the row.
+ * kb_hits(card_fts [, nterm, width]): one byte per phrase of the MATCH
+ * expression, the bit (1 << column) set for each column where that phrase
+ * occurs in the row.  With nterm and width, KB_HITS_NEAR is also set on
+ * the phrases below nterm that occur in the title, or in the stretch of
+ * width tokens of one other column that holds the most of them: words of
+ * a paste found together, not scattered over a long card.
  */
+static void	 mark_near(const Fts5ExtensionApi *, Fts5Context *, int,
+		    unsigned char *, int, int);
+
 static void
 hits_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int nval, sqlite3_value **val)
 {
 	unsigned char	 hits[KB_HITS_PHRASES_MAX];
-	int		 nphrase, ninst, i, phrase, col, off;
+	int		 nphrase, ninst, i, phrase, col, off, nterm = 0, width = 0;
 
-	(void)nval;
-	(void)val;
+	if (nval == 2) {
+		nterm = sqlite3_value_int(val[0]);
+		width = sqlite3_value_int(val[1]);
+	}
 	nphrase = api->xPhraseCount(fts);
 	if (nphrase > KB_HITS_PHRASES_MAX)
 		nphrase = KB_HITS_PHRASES_MAX;
@@ -306,10 +315,63 @@ hits_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	for (i = 0; i < ninst; i++) {
 		if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK)
 			break;
-		if (phrase < nphrase && col >= 0 && col < 8)
+		if (phrase < nphrase && col >= 0 && col < 7)
 			hits[phrase] |= (unsigned char)(1u << col);
 	}
+	if (nterm > 0 && width > 0)
+		mark_near(api, fts, ninst, hits, nterm < nphrase ? nterm :
+		    nphrase, width);
 	sqlite3_result_blob(ctx, hits, nphrase, SQLITE_TRANSIENT);
+}
+
+/*
+ * Sets KB_HITS_NEAR in hits on the phrases below nterm found in the
+ * title (column 0), and on those of the window of width tokens of one
+ * other column holding the most distinct ones.  FTS5 reports instances
+ * in column and offset order, which the sliding window relies on.
+ */
+static void
+mark_near(const Fts5ExtensionApi *api, Fts5Context *fts, int ninst,
+    unsigned char *hits, int nterm, int width)
+{
+	unsigned short	 cnt[KB_HITS_PHRASES_MAX];
+	int		 lo = 0, hi, distinct = 0, best = 0, bcol = -1, bfrom = 0;
+	int		 bto = 0, p, c, o, lp, lc, lo_off, k;
+
+	memset(cnt, 0, sizeof(cnt));
+	for (hi = 0; hi < ninst; hi++) {
+		if (api->xInst(fts, hi, &p, &c, &o) != SQLITE_OK)
+			return;
+		if (p >= nterm)
+			continue;
+		if (c == 0) {
+			hits[p] |= KB_HITS_NEAR;
+			continue;
+		}
+		/* drop instances of another column or too far back */
+		for (; lo < hi; lo++) {
+			if (api->xInst(fts, lo, &lp, &lc, &lo_off) != SQLITE_OK)
+				return;
+			if (lp >= nterm || lc == 0)
+				continue;
+			if (lc == c && o - lo_off < width)
+				break;
+			if (--cnt[lp] == 0)
+				distinct--;
+		}
+		if (cnt[p]++ == 0)
+			distinct++;
+		if (distinct > best) {
+			best = distinct;
+			bcol = c;
+			bfrom = lo;
+			bto = hi;
+		}
+	}
+	for (k = bfrom; bcol > 0 && k <= bto; k++)
+		if (api->xInst(fts, k, &p, &c, &o) == SQLITE_OK &&
+		    p < nterm && c == bcol)
+			hits[p] |= KB_HITS_NEAR;
 }
 
 /* kb_hits() in api, the connection's FTS5 (NULL: reported already). */

@@ -26,7 +26,8 @@ enum db_stmt {
 	STMT_SYNONYM,		/* (term) -> expansion */
 	STMT_VOCAB,		/* (from, to) -> indexed terms in [from, to),
 				   with the number of cards holding each */
-	STMT_FTS,		/* (match, limit) -> card id, relevance, hits */
+	STMT_FTS,		/* (match, limit, nterm, width) -> card id,
+				   relevance, hits */
 	STMT_FTS_HITS,		/* (match, card id) -> hits */
 	STMT_CARD,		/* (id) -> title, anchor, symptom, cause, notes,
 				   dup_of, doc path, doc title */
@@ -44,6 +45,12 @@ enum db_stmt {
 	STMT_LINKS,		/* (card id) -> target, text, line */
 	STMT__MAX
 };
+
+/*
+ * In a kb_hits() byte, beside the column bits: the phrase is one of the
+ * paste's words found together in the card (see hits_fn() in db.c).
+ */
+#define KB_HITS_NEAR	0x80
 
 /*
  * Opens the index: path if not NULL, else $KBSEARCH_DB if set and not

@@ -103,6 +103,14 @@
  */
 #define INFO_FULL		1.5
 /* Where a term was found: error strings, title and symptom say the most. */
+/*
+ * Words of a paste found together: within a stretch of the paste's own
+ * length plus KB_NEAR_SLACK tokens of one field, at least KB_NEAR_MIN and
+ * at most KB_NEAR_MAX tokens wide.
+ */
+#define KB_NEAR_SLACK		8
+#define KB_NEAR_MIN		16
+#define KB_NEAR_MAX		64
 #define FIELD_W_MAIN		1.0
 #define FIELD_W_CAUSE		0.7
 #define FIELD_W_STEPS		0.4
@@ -1347,7 +1355,7 @@ tier_fts(struct query *q)
 	sqlite3_stmt	*st, *st2;
 	struct chunk	*ch = NULL;
 	size_t		 i, nsel = 0, nphrase = 0, ncommon = 0, nwords = 0;
-	size_t		 lo, hi, nch;
+	size_t		 lo, hi, nch, nterm, width;
 	double		 denom = 0, *wfw = NULL, chunk_total = 0;
 	int		 ph_all = -1, rc, ret = -1, col, phrase_ok;
 
@@ -1380,6 +1388,7 @@ tier_fts(struct query *q)
 		ret = 0;
 		goto out;
 	}
+	nterm = nphrase;
 	/*
 	 * A short query is also tried as one phrase, without the
 	 * placeholders and stopwords at its ends ("the error _hex_"); a
@@ -1417,16 +1426,21 @@ tier_fts(struct query *q)
 	for (i = 0; i < q->p.ndist; i++)
 		chunk_total += word_weight(q, q->p.dist[i]);
 
+	width = q->p.n + KB_NEAR_SLACK;
+	width = width < KB_NEAR_MIN ? KB_NEAR_MIN : width > KB_NEAR_MAX ?
+	    KB_NEAR_MAX : width;
 	st = db_stmt(q->db, STMT_FTS);
 	sqlite3_bind_text(st, 1, expr.buf, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, KB_FTS_CANDIDATES);
+	sqlite3_bind_int(st, 3, (int)nterm);
+	sqlite3_bind_int(st, 4, (int)width);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cand *c = score_cand(q->out,
 		    sqlite3_column_int64(st, 0));
 		const unsigned char *hits = sqlite3_column_blob(st, 2);
 		const unsigned char *hits2 = NULL, *h;
 		int	 nhits = sqlite3_column_bytes(st, 2), nhits2 = 0, nh;
-		double	 got = 0, mass = 0, fw;
+		double	 got = 0, mass = 0, near = 0, fw;
 
 		c->rel = sqlite3_column_double(st, 1);
 		if (ncommon > 0) {
@@ -1455,6 +1469,10 @@ tier_fts(struct query *q)
 				continue;
 			fw = field_weight(cols);
 			got += t->weight * fw;
+			/* common terms are looked up apart: no position */
+			if (t->common || (cols & KB_HITS_NEAR))
+				near += t->weight * fw;
+			cols &= ~(unsigned)KB_HITS_NEAR;
 			mass += t->weight * t->weight * fw;
 			if (c->terms.len > 0)
 				sb_addc(&c->terms, ' ');
@@ -1474,8 +1492,9 @@ tier_fts(struct query *q)
 		}
 		c->cover = denom > 0 ? got / denom : 0;
 		c->info = mass / INFO_FULL < 1 ? mass / INFO_FULL : 1;
-		sb_addf(&c->why, "; cover %.3f, info %.3f\n", c->cover,
-		    c->info);
+		c->near = got > 0 ? near / got : 0;
+		sb_addf(&c->why, "; cover %.3f, info %.3f, together %.3f\n",
+		    c->cover, c->info, c->near);
 		if (ph_all >= 0 && ph_all < nhits && hits[ph_all] != 0) {
 			fw = field_weight(hits[ph_all]);
 			c->phrase = score_phrase(fw, (int)nwords);

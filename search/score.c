@@ -78,6 +78,12 @@
  */
 #define BM25_WEIGHT	0.8
 #define COVER_EXP	1.5
+/*
+ * Terms scattered over a long card (one in its steps, two in a long
+ * symptom) are chance: the BM25 tier counts NEAR_BASE of its value, and
+ * the rest in proportion to the share of the terms found together.
+ */
+#define NEAR_BASE	0.25
 /* The whole short query found as one phrase in a card field. */
 #define PHRASE_WEIGHT	0.5
 #define PHRASE_WORDS	3.0
@@ -689,8 +695,8 @@ score_finish(struct cands *cs)
 	}
 	for (i = 0; i < cs->n; i++) {
 		c = &cs->v[i];
-		bm25 = c->rel > 0 ?
-		    BM25_WEIGHT * pow(c->cover, COVER_EXP) * c->info : 0;
+		bm25 = c->rel > 0 ? BM25_WEIGHT * pow(c->cover, COVER_EXP) *
+		    c->info * (NEAR_BASE + (1 - NEAR_BASE) * c->near) : 0;
 		key = i == kbest ? score_key(c, k1, k2) : 0;
 		soft = (1 - bm25) * (1 - c->phrase) * (1 - key);
 		/* weak tiers say little about a message of another program */

@@ -107,6 +107,7 @@ struct cand {
 	double		 rel;		/* tier 4: -bm25(), 0 when not found */
 	double		 cover;		/* tier 4: IDF share of query terms */
 	double		 info;		/* tier 4: IDF mass of matched terms */
+	double		 near;		/* tier 4: their share found together */
 	double		 phrase;	/* tier 4: whole query as a phrase */
 	double		 keycov;	/* tier 4: share of the card's title and
 					   symptom words the paste names */
