@@ -83,7 +83,8 @@ static const char *const pat_src[PAT__MAX] = {
 	"|\\d\\d?:\\d\\d:\\d\\d(?:[.,:]\\d+)?(?:\\s?[ap]m)?)"
 	    "(?:\\s+[\\w.-]+\\s+[\\w.()/@-]+(?:\\[\\d+\\])?:(?=\\s))?:?"
 	"|(?:info|information|warn|warning|error|err|debug|trace|fatal"
-	    "|crit|critical|notice|verbose|severe|alert|emerg)\\s*:?"
+	    "|crit|critical|notice|verbose|severe|alert|emerg)"
+	    "(?:\\s*:|(?!\\s+\\d))"
 	"|[-|:])(?=\\s|$|\\[))+",
 	/* PAT_PROMPT (in parentheses: clang takes a split literal for a
 	   missing comma) */
@@ -578,12 +579,18 @@ logscan_line(struct logscan *ls, const char *s, size_t n, long lineno)
 			ls->paste_ok = 0;
 			sb_release(&ls->paste);
 		} else {
-			sb_add(&ls->paste, s, n);
+			/*
+			 * Time stamps, hosts and program tags are kept out
+			 * of the paste matched as a whole, as out of each
+			 * message: "app[9]:" is no word of the error.
+			 */
+			if (!match(ls, PAT_PREFIX, s, n, &pre))
+				pre = 0;
+			sb_add(&ls->paste, s + pre, n - pre);
 			sb_addc(&ls->paste, '\n');
 			if (!ls->structured && !is_blank(s, n) &&
-			    (is_table(s, n) ||
+			    (is_table(s, n) || pre > 0 ||
 			    match(ls, PAT_PROMPT, s, n, NULL) ||
-			    (match(ls, PAT_PREFIX, s, n, &pre) && pre > 0) ||
 			    starts_record(ls, s, n) ||
 			    (s[0] == '#' && n > 1 && isalpha((unsigned char)s[1]))))
 				ls->structured = 1;

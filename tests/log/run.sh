@@ -69,6 +69,19 @@ check "dialog: one message" jsonl "$T/dlg.json" \
     'len(o) == 1 and o[0]["line"] == 1 and o[0]["count"] == 1 and
      "oracle remediation" in o[0]["query"]'
 
+# another program's error in a log is not matched through its time
+# stamps and program tag ("app" is a word of a card), and "ERROR 1045"
+# keeps its error number instead of losing "ERROR" as a level
+printf '%s\n' 'Nov 23 10:00:01 db01 app[9]: starting' \
+    "Nov 23 10:00:02 db01 app[9]: ERROR 1045 (28000): Access denied for user 'app'@'10.1.2.3'" \
+    >"$T/mysql.log"
+"$K" --json --all <"$T/mysql.log" >"$T/mysql.json" 2>"$T/err"
+check "foreign log error: exit 1" [ $? -eq 1 ]
+check "foreign log error: ERROR 1045 kept, nothing confident" \
+    jsonl "$T/mysql.json" 'len(o) == 1 and
+        o[0]["query"].startswith("error _num_") and
+        all(r["confidence"] < 0.25 for r in o[0]["results"])'
+
 # a log with no errors: exit 1 and nothing but the summary
 "$K" --no-color <"$D/noerror.log" >"$T/no.txt" 2>"$T/err"
 check "no errors: exit 1" [ $? -eq 1 ]
