@@ -96,6 +96,8 @@ struct ranked {
 	double		 best;		/* confidence of its best card */
 	int		 confident;	/* best reached SCORE_THRESHOLD */
 	int		 kept;		/* res holds the results to show */
+	int		 foreign;	/* its text names a program or code
+					   the KB does not know */
 	struct cands	 res;		/* those results, ranked, owned */
 };
 
@@ -426,6 +428,7 @@ match_group(struct db *db, const struct opts *o, struct ranked *r,
 	score_finish(&c);
 	r->best = c.n > 0 ? c.v[0].confidence : 0.0;
 	r->confident = r->best >= SCORE_THRESHOLD;
+	r->foreign = c.foreign != NULL;
 	while (k < c.n && k < (size_t)o->limit &&
 	    (o->all || c.v[k].confidence >= SCORE_THRESHOLD))
 		k++;
@@ -481,7 +484,7 @@ run_log(struct db *db, struct input *in, const struct opts *o)
 	size_t		 budget = KB_KEEP_MAX;
 	unsigned long	 skipped;
 	long		 lineno;
-	int		 rc, ret = EXIT_TROUBLE;
+	int		 rc, ret = EXIT_TROUBLE, foreign = 0;
 
 	while ((rc = input_line(in, &s, &len, &lineno)) == 1)
 		logscan_line(ls, s, len, lineno);
@@ -501,8 +504,15 @@ run_log(struct db *db, struct input *in, const struct opts *o)
 		matched += rank[nrank++].confident;
 	}
 	skipped = n - nrank;
-	/* a short paste with no matched error line: the whole of it */
-	if (matched == 0 && (whole.g = logscan_paste(ls)) != NULL) {
+	/*
+	 * A short paste with no matched error line: the whole of it.  Not
+	 * when a line named a program or code the KB does not know ("psql:
+	 * ... password authentication failed"): the paste is about that
+	 * program, and as a whole it would only match its common words.
+	 */
+	for (i = 0; i < nrank && !foreign; i++)
+		foreign = rank[i].foreign;
+	if (matched == 0 && !foreign && (whole.g = logscan_paste(ls)) != NULL) {
 		if (match_group(db, o, &whole, &budget) == -1)
 			goto out;
 		if (whole.confident) {
