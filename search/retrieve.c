@@ -102,7 +102,6 @@
  * evidence: about one and a half rare words.
  */
 #define INFO_FULL		1.5
-/* Where a term was found: error strings, title and symptom say the most. */
 /*
  * Words of a paste found together: within a stretch of the paste's own
  * length plus KB_NEAR_SLACK tokens of one field, at least KB_NEAR_MIN and
@@ -111,6 +110,7 @@
 #define KB_NEAR_SLACK		8
 #define KB_NEAR_MIN		16
 #define KB_NEAR_MAX		64
+/* Where a term was found: error strings, title and symptom say the most. */
 #define FIELD_W_MAIN		1.0
 #define FIELD_W_CAUSE		0.7
 #define FIELD_W_STEPS		0.4
