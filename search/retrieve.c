@@ -153,10 +153,12 @@
 #define STEM_PREFIX_MIN		6
 /*
  * A word no card has in its title, symptom or error strings (only in
- * causes and steps: "action", "protocol", "check") names no problem;
- * it is worth this share of its IDF, both as evidence and as a word
- * the card must cover, so such words neither crowd the rare-term
- * selection nor hide that a card names the paste's other words.
+ * causes and steps: "action", "protocol", "check") names no problem,
+ * and neither does a log level ("fatal:" before a message, rare as it
+ * may be in a KB); it is worth this share of its IDF, both as evidence
+ * and as a word the card must cover, so such words neither crowd the
+ * rare-term selection nor hide that a card names the paste's other
+ * words.
  */
 #define WEAK_TERM		0.5
 
@@ -622,7 +624,8 @@ lookup_terms(struct query *q)
 			if (df > t->df)
 				t->df = df;
 		}
-		if (t->df > 0 && main_named(q, t, &sb) == -1)
+		if (t->df > 0 && !score_levelword(t->w, t->len) &&
+		    main_named(q, t, &sb) == -1)
 			goto out;
 		t->weight = idf_share(q, t->df);
 		if (t->df > 0 && !t->named)
@@ -1497,9 +1500,11 @@ tier_fts(struct query *q)
 		    c->cover, c->info, c->near);
 		if (ph_all >= 0 && ph_all < nhits && hits[ph_all] != 0) {
 			fw = field_weight(hits[ph_all]);
-			c->phrase = score_phrase(fw, (int)nwords);
+			c->phrase = score_phrase(fw, (int)nwords,
+			    c->info);
 			sb_addf(&c->why, "phrase: the whole query, field"
-			    " weight %.1f: %.3f\n", fw, c->phrase);
+			    " weight %.1f, info %.3f: %.3f\n", fw, c->info,
+			    c->phrase);
 		}
 		chunk_phrases(q, c, ch, nch, hits, nhits, wfw, chunk_total);
 	}

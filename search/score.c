@@ -84,9 +84,15 @@
  * the rest in proportion to the share of the terms found together.
  */
 #define NEAR_BASE	0.25
-/* The whole short query found as one phrase in a card field. */
+/*
+ * The whole short query found as one phrase in a card field: full
+ * weight from PHRASE_WORDS informative words that carry PHRASE_INFO of
+ * evidence (the BM25 tier's info), so that a phrase of common words
+ * ("authentication failed", in many titles) names no one card.
+ */
 #define PHRASE_WEIGHT	0.5
 #define PHRASE_WORDS	3.0
+#define PHRASE_INFO	0.3
 /*
  * Runs of the query found as phrases: worth a whole-query phrase when
  * they cover all of it; squared so that scattered common runs ("access
@@ -198,6 +204,25 @@ score_stopword(const char *w, size_t len)
 
 	return bsearch(&key, stopwords, sizeof(stopwords) /
 	    sizeof(stopwords[0]), sizeof(stopwords[0]), stop_cmp) != NULL;
+}
+
+/*
+ * Severity words of logs and tool messages: they say how bad, not what.
+ * Sorted for bsearch().
+ */
+static const char *const levelwords[] = {
+	"alert", "crit", "critical", "debug", "emerg", "err", "error",
+	"errors", "fatal", "info", "notice", "severe", "trace", "warn",
+	"warning", "warnings"
+};
+
+int
+score_levelword(const char *w, size_t len)
+{
+	struct stopkey	 key = { w, len };
+
+	return bsearch(&key, levelwords, sizeof(levelwords) /
+	    sizeof(levelwords[0]), sizeof(levelwords[0]), stop_cmp) != NULL;
 }
 
 static int
@@ -600,11 +625,11 @@ score_code(int kind, long long ncards)
 }
 
 double
-score_phrase(double fw, int words)
+score_phrase(double fw, int words, double info)
 {
-	double	 f = words / PHRASE_WORDS;
+	double	 f = words / PHRASE_WORDS, g = info / PHRASE_INFO;
 
-	return PHRASE_WEIGHT * fw * (f < 1 ? f : 1);
+	return PHRASE_WEIGHT * fw * (f < 1 ? f : 1) * (g < 1 ? g : 1);
 }
 
 double

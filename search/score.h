@@ -50,6 +50,8 @@ int	 score_toks_find(const struct toks *t, const char *w, size_t len);
 
 /* Nonzero when the normalized word is a stopword. */
 int	 score_stopword(const char *w, size_t len);
+/* Nonzero when the normalized word is a log level ("fatal", "warning"). */
+int	 score_levelword(const char *w, size_t len);
 
 /*
  * Edit distance (adjacent transpositions count as one) between a and b
@@ -88,8 +90,11 @@ double	 score_code(int kind, long long ncards);
  * paste informative words are words of the string; a factor in [0,1].
  */
 double	 score_explains(size_t matched, size_t paste);
-/* The whole query found as a phrase of words words in a field worth fw. */
-double	 score_phrase(double fw, int words);
+/*
+ * The whole query found as a phrase of words words in a field worth fw;
+ * info is the evidence its terms carry (struct cand.info).
+ */
+double	 score_phrase(double fw, int words, double info);
 /*
  * Runs of the query found as phrases in a card: cover, the IDF share of
  * the query's words inside them (field-weighted), words their number.
