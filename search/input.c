@@ -79,6 +79,7 @@ input_next(struct input *in, struct input_query *q)
 	q->query = in->text;
 	q->line = 0;
 	q->count = 1;
+	q->source = NULL;
 	return 1;
 }
 

@@ -28,6 +28,8 @@ struct input_query {
 					   log group, else text */
 	long		 line;		/* first stdin line, 0 for arguments */
 	long		 count;		/* how many times it occurred */
+	const char	*source;	/* the program it came from, when a
+					   shell prompt named it, or NULL */
 };
 
 /* The words argv[0..argc) joined by single spaces: one query. */

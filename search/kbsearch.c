@@ -265,7 +265,8 @@ run_query(struct db *db, const struct input_query *q, const struct opts *o,
 		cands = *pre;
 		memset(pre, 0, sizeof(*pre));
 		rc = 0;
-	} else if ((rc = retrieve_query(db, q->text, &cands)) == -1)
+	} else if ((rc = retrieve_query(db, q->text, q->source, &cands)) ==
+	    -1)
 		goto out;
 	else {
 		if (rc == 1 && !o->render.groups)
@@ -367,6 +368,7 @@ group_query(const struct logscan_group *g, struct input_query *q)
 	q->query = g->sig;
 	q->line = g->line;
 	q->count = g->count;
+	q->source = g->cmd;
 }
 
 /* Order in which log groups are matched: by count, then first line. */
@@ -421,14 +423,16 @@ match_group(struct db *db, const struct opts *o, struct ranked *r,
 	struct cands	 c = { 0 };
 	size_t		 i, k = 0, bytes;
 
-	if (retrieve_query(db, r->g->text, &c) == -1) {
+	if (retrieve_query(db, r->g->text, r->g->cmd, &c) == -1) {
 		score_cands_release(&c);
 		return -1;
 	}
 	score_finish(&c);
 	r->best = c.n > 0 ? c.v[0].confidence : 0.0;
 	r->confident = r->best >= SCORE_THRESHOLD;
-	r->foreign = c.foreign != NULL;
+	/* a prompt's command is in the whole paste too: not a reason */
+	r->foreign = c.foreign != NULL && (r->g->cmd == NULL ||
+	    strcmp(c.foreign, r->g->cmd) != 0);
 	while (k < c.n && k < (size_t)o->limit &&
 	    (o->all || c.v[k].confidence >= SCORE_THRESHOLD))
 		k++;

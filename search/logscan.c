@@ -50,6 +50,8 @@
  */
 #define KB_PASTE_MAX		((size_t)64 * 1024)
 #define KB_PASTE_LINES		100
+/* A command name after a shell prompt is at most this long. */
+#define KB_CMD_MAX		32
 /* A paste this short with no log structure is one message (a dialog). */
 #define KB_DIALOG_LINES		24
 /* Hash index slots: a power of two, under 2/3 full at KB_GROUPS_MAX. */
@@ -131,6 +133,7 @@ struct msg {
 	int		 blanks;	/* blank lines since the last one */
 	long		 line;		/* its first line */
 	struct strbuf	 text;		/* the lines, prefixes removed */
+	struct strbuf	 cmd;		/* the prompt's command when it opened */
 };
 
 struct logscan {
@@ -144,6 +147,8 @@ struct logscan {
 	struct msg	 msg;		/* open message */
 	struct strbuf	 paste;		/* the input while it is short */
 	int		 paste_ok;	/* paste holds the whole input so far */
+	struct strbuf	 cmd;		/* command of the last shell prompt */
+	char		*cmd1;		/* of the first one, for the paste */
 	long		 nlines;	/* lines fed */
 	int		 structured;	/* a line looked like a log line */
 	struct logscan_group whole;	/* the paste as one group */
@@ -155,7 +160,8 @@ static pcre2_match_data *md;
 static pcre2_match_context *mctx;
 
 static void	 add_capped(struct strbuf *, const char *, size_t, char);
-static void	 add_group(struct logscan *, const char *, size_t, long);
+static void	 add_group(struct logscan *, const char *, size_t, long,
+		    const char *);
 static int	 event_key(const char *, size_t, const char **, size_t *);
 static void	 feed_plain(struct logscan *, const char *, size_t, long);
 static int	 feed_record(struct logscan *, const char *, size_t, long);
@@ -170,6 +176,7 @@ static int	 is_sentence(const char *, size_t);
 static int	 is_table(const char *, size_t);
 static int	 match(struct logscan *, enum pat, const char *, size_t,
 		    size_t *);
+static void	 prompt_command(struct logscan *, const char *, size_t);
 static void	 patterns(void);
 static int	 starts_record(const struct logscan *, const char *, size_t);
 
@@ -490,7 +497,7 @@ flush_rec(struct logscan *ls)
 		if (sb.len > 0)
 			sb_addc(&sb, '\n');
 		sb_add(&sb, sb_str(&r->desc), r->desc.len);
-		add_group(ls, sb.buf, sb.len, r->line);
+		add_group(ls, sb.buf, sb.len, r->line, NULL);
 	}
 	free(lv);
 	sb_release(&sb);
@@ -508,7 +515,8 @@ flush_msg(struct logscan *ls)
 	struct msg	*m = &ls->msg;
 
 	if (m->open)
-		add_group(ls, m->text.buf, m->text.len, m->line);
+		add_group(ls, m->text.buf, m->text.len, m->line,
+		    m->cmd.len > 0 ? m->cmd.buf : NULL);
 	sb_reset(&m->text);
 	m->open = 0;
 }
@@ -560,11 +568,69 @@ feed_plain(struct logscan *ls, const char *s, size_t n, long lineno)
 	while (pre < n && isspace((unsigned char)s[pre]))
 		pre++;
 	m->open = 1;
+	sb_reset(&m->cmd);
+	if (ls->cmd.len > 0)
+		sb_add(&m->cmd, ls->cmd.buf, ls->cmd.len);
 	m->prefixed = has_pre;
 	m->nlines = 1;
 	m->blanks = 0;
 	m->line = lineno;
 	add_capped(&m->text, s + pre, n - pre, '\n');
+}
+
+/*
+ * Commands that show a file or a log rather than say something of their
+ * own: what follows them comes from whatever wrote that file.  Sorted,
+ * lower case, for bsearch().
+ */
+static const char *const viewers[] = {
+	"awk", "cat", "cd", "dir", "dmesg", "echo", "egrep", "fgrep",
+	"findstr", "gc", "get-content", "get-eventlog", "get-winevent",
+	"grep", "head", "journalctl", "less", "ls", "more", "printf", "sed",
+	"select-string", "sls", "sort", "tail", "tee", "type", "uniq",
+	"wevtutil", "zcat", "zgrep", "zless"
+};
+
+static int
+viewer_cmp(const void *k, const void *e)
+{
+	return strcmp(k, *(const char *const *)e);
+}
+
+/*
+ * Keeps the command typed after a shell prompt, s[0..n) ("git" in "git
+ * push origin main", after "sudo"): the program whose output follows,
+ * unless it only shows a file.  Too long a name is no program name.
+ */
+static void
+prompt_command(struct logscan *ls, const char *s, size_t n)
+{
+	char	 name[KB_CMD_MAX + 1];
+	size_t	 i = 0, j, len;
+
+	sb_reset(&ls->cmd);
+	for (;;) {
+		while (i < n && isspace((unsigned char)s[i]))
+			i++;
+		for (len = 0; i + len < n && (isalnum((unsigned char)s[i + len])
+		    || s[i + len] == '-' || s[i + len] == '_' ||
+		    s[i + len] == '.'); len++)
+			;
+		if (len == 0 || len > KB_CMD_MAX)
+			return;
+		for (j = 0; j < len; j++)
+			name[j] = (char)tolower((unsigned char)s[i + j]);
+		name[len] = '\0';
+		if (strcmp(name, "sudo") != 0)
+			break;
+		i += len;
+	}
+	if (bsearch(name, viewers, sizeof(viewers) / sizeof(viewers[0]),
+	    sizeof(viewers[0]), viewer_cmp) != NULL)
+		return;
+	sb_add(&ls->cmd, s + i, len);
+	if (ls->cmd1 == NULL)
+		ls->cmd1 = xstrdup(ls->cmd.buf);
 }
 
 void
@@ -579,6 +645,9 @@ logscan_line(struct logscan *ls, const char *s, size_t n, long lineno)
 			ls->paste_ok = 0;
 			sb_release(&ls->paste);
 		} else {
+			size_t	 end;
+			int	 prompt;
+
 			/*
 			 * Time stamps, hosts and program tags are kept out
 			 * of the paste matched as a whole, as out of each
@@ -588,9 +657,11 @@ logscan_line(struct logscan *ls, const char *s, size_t n, long lineno)
 				pre = 0;
 			sb_add(&ls->paste, s + pre, n - pre);
 			sb_addc(&ls->paste, '\n');
+			/* shell prompts: in console transcripts, not logs */
+			if ((prompt = match(ls, PAT_PROMPT, s, n, &end)))
+				prompt_command(ls, s + end, n - end);
 			if (!ls->structured && !is_blank(s, n) &&
-			    (is_table(s, n) || pre > 0 ||
-			    match(ls, PAT_PROMPT, s, n, NULL) ||
+			    (is_table(s, n) || pre > 0 || prompt ||
 			    starts_record(ls, s, n) ||
 			    (s[0] == '#' && n > 1 && isalpha((unsigned char)s[1]))))
 				ls->structured = 1;
@@ -607,7 +678,8 @@ logscan_line(struct logscan *ls, const char *s, size_t n, long lineno)
  * room, else counting it among the distinct signatures not held.
  */
 static void
-add_group(struct logscan *ls, const char *text, size_t len, long line)
+add_group(struct logscan *ls, const char *text, size_t len, long line,
+    const char *cmd)
 {
 	struct logscan_group *g;
 	char		*clean, *sig;
@@ -664,6 +736,7 @@ add_group(struct logscan *ls, const char *text, size_t len, long line)
 	g->sig = sig;
 	g->line = line;
 	g->count = 1;
+	g->cmd = cmd != NULL ? xstrdup(cmd) : NULL;
 	ls->hash[ls->n] = h;
 	ls->index[slot] = (int32_t)ls->n;
 	ls->n++;
@@ -683,11 +756,12 @@ logscan_finish(struct logscan *ls)
 	for (i = 0; i < ls->n; i++) {
 		free(ls->g[i].text);
 		free(ls->g[i].sig);
+		free(ls->g[i].cmd);
 	}
 	ls->n = 0;
 	for (i = 0; i < KB_INDEX_SLOTS; i++)
 		ls->index[i] = -1;
-	add_group(ls, ls->paste.buf, ls->paste.len, 1);
+	add_group(ls, ls->paste.buf, ls->paste.len, 1, NULL);
 	ls->paste_ok = 0;
 }
 
@@ -714,6 +788,8 @@ logscan_paste(struct logscan *ls)
 		ls->whole.sig = normalize_text(ls->whole.text);
 		ls->whole.line = 1;
 		ls->whole.count = 1;
+		ls->whole.cmd = ls->cmd1;
+		ls->cmd1 = NULL;
 	}
 	return &ls->whole;
 }
@@ -728,6 +804,7 @@ logscan_free(struct logscan *ls)
 	for (i = 0; i < ls->n; i++) {
 		free(ls->g[i].text);
 		free(ls->g[i].sig);
+		free(ls->g[i].cmd);
 	}
 	free(ls->g);
 	free(ls->hash);
@@ -738,8 +815,12 @@ logscan_free(struct logscan *ls)
 	sb_release(&ls->rec.level);
 	sb_release(&ls->rec.desc);
 	sb_release(&ls->msg.text);
+	sb_release(&ls->msg.cmd);
+	sb_release(&ls->cmd);
 	sb_release(&ls->paste);
 	free(ls->whole.text);
 	free(ls->whole.sig);
+	free(ls->whole.cmd);
+	free(ls->cmd1);
 	free(ls);
 }

@@ -26,6 +26,9 @@ struct logscan_group {
 	char		*sig;		/* masked signature (normalize_text) */
 	long		 line;		/* 1-based line of the first occurrence */
 	long		 count;		/* occurrences */
+	char		*cmd;		/* command of the shell prompt before
+					   it ("git" after "$ git push"), or
+					   NULL */
 };
 
 /* A scanner; patterns are compiled once, on the first call. */

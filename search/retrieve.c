@@ -193,6 +193,9 @@ struct query {
 	struct db	*db;		/* the index */
 	struct cands	*out;		/* candidates found */
 	char		*clean;		/* the paste, controls dropped */
+	const char	*source;	/* program a shell prompt named, or
+					   NULL */
+	int		 known_code;	/* a code of the paste is on a card */
 	char		*norm;		/* normalize_text(clean) */
 	struct toks	 p;		/* norm split into words */
 	struct term	*t;		/* informative words, at most _MAX */
@@ -223,6 +226,7 @@ static void	 chunk_phrases(const struct query *, struct cand *,
 		    const struct chunk *, size_t, const unsigned char *, int,
 		    double *, double);
 static int	 card_cover(struct query *, struct cand *);
+static int	 foreign_name(struct query *, const char *, const char *);
 static int	 foreign_source(struct query *);
 static double	 explains(const struct query *, const struct toks *);
 static void	 split_lines(struct query *);
@@ -729,6 +733,7 @@ tier_codes(struct query *q)
 		    codes[i].kind != CODE_PORT &&
 		    codes[i].kind != CODE_EVENT && q->out->foreign == NULL)
 			q->out->foreign = xstrdup(codes[i].code);
+		q->known_code |= n > 0;
 		for (j = 0; j < n; j++) {
 			struct cand *c = score_cand(q->out, ids[j]);
 			double	 v = score_code(codes[i].kind, (long long)n);
@@ -780,20 +785,52 @@ explains(const struct query *q, const struct toks *e)
 }
 
 /*
+ * Sets q->out->foreign to the name p[0..e) when a part of it ("java",
+ * "lang", "outofmemoryerror"; parts of under three letters are skipped)
+ * is no word of the KB.  Returns 0, or -1 (reported).
+ */
+static int
+foreign_name(struct query *q, const char *p, const char *e)
+{
+	const char	*s;
+	long long	 df;
+	size_t		 n;
+
+	for (s = p; s < e && q->out->foreign == NULL; s += n + 1) {
+		for (n = 0; s + n < e && isalpha((unsigned char)s[n]); n++)
+			;
+		if (n < 3) {
+			while (s + n < e && isalnum((unsigned char)s[n]))
+				n++;
+			continue;
+		}
+		if (word_df(q, s, n, &df) == -1)
+			return -1;
+		if (df == 0)
+			q->out->foreign = xstrndup(p, (size_t)(e - p));
+	}
+	return 0;
+}
+
+/*
  * A message that starts by naming its source ("curl: (60) ...", "docker:
- * Error response ...", "ORA-12154: ...", "java.lang.OutOfMemoryError:")
- * when the KB never mentions that source is about another program, even
- * if its other words ("certificate", "access denied") are shared.  Sets
- * q->out->foreign to the name.  Returns 0, or -1 (reported).
+ * Error response ...", "ORA-12154: ...", "java.lang.OutOfMemoryError:"),
+ * or that a shell prompt's command wrote ("$ git push" before "fatal:
+ * Authentication failed"), when the KB never mentions that source, is
+ * about another program, even if its other words ("certificate",
+ * "access denied") are shared.  Not a prompt's command when the output
+ * carries a code the KB knows: a probe ("Test-NetConnection ... -Port
+ * 3389") reports on what the KB is about.  Sets q->out->foreign to the
+ * name.  Runs after tier_codes().  Returns 0, or -1 (reported).
  */
 static int
 foreign_source(struct query *q)
 {
 	const char	*p = q->clean, *s, *e;
-	long long	 df;
-	size_t		 n;
-	int		 ret = 0;
 
+	if (q->source != NULL && !q->known_code && foreign_name(q,
+	    q->source, q->source + strlen(q->source)) == -1)
+		return -1;
 	while (*p == ' ' || *p == '\t' || *p == '\n')
 		p++;
 	if (!isalpha((unsigned char)*p))
@@ -810,21 +847,7 @@ foreign_source(struct query *q)
 		s++;
 	if (*s != ':' || e - p < 2 || e - p > KB_SOURCE_MAX)
 		return 0;
-	/* each part of the name ("java", "lang", "outofmemoryerror") */
-	for (s = p; s < e && ret == 0; s += n + 1) {
-		for (n = 0; s + n < e && isalpha((unsigned char)s[n]); n++)
-			;
-		if (n < 3) {
-			while (s + n < e && isalnum((unsigned char)s[n]))
-				n++;
-			continue;
-		}
-		if (word_df(q, s, n, &df) == -1)
-			ret = -1;
-		else if (df == 0 && q->out->foreign == NULL)
-			q->out->foreign = xstrndup(p, (size_t)(e - p));
-	}
-	return ret;
+	return foreign_name(q, p, e);
 }
 
 /* Rates stored error string id against the paste (tier 3, and tier 1). */
@@ -1558,7 +1581,8 @@ fetch_dup_of(struct query *q)
 }
 
 int
-retrieve_query(struct db *db, const char *text, struct cands *out)
+retrieve_query(struct db *db, const char *text, const char *source,
+    struct cands *out)
 {
 	struct query	 q;
 	struct norm_code *codes;
@@ -1569,6 +1593,7 @@ retrieve_query(struct db *db, const char *text, struct cands *out)
 	memset(&q, 0, sizeof(q));
 	q.db = db;
 	q.out = out;
+	q.source = source;
 	q.clean = normalize_clean(text, strlen(text));
 	q.norm = normalize_text(q.clean);
 	score_toks_init(&q.p, q.norm, KB_ALIGN_WORDS_MAX);
@@ -1593,8 +1618,8 @@ retrieve_query(struct db *db, const char *text, struct cands *out)
 		ret = 1;
 		goto out;
 	}
-	if (foreign_source(&q) == -1 || tier_sig(&q) == -1 ||
-	    tier_codes(&q) == -1 ||
+	if (tier_sig(&q) == -1 || tier_codes(&q) == -1 ||
+	    foreign_source(&q) == -1 ||
 	    tier_tri(&q) == -1 || tier_chunks(&q) == -1 ||
 	    tier_fts(&q) == -1 ||
 	    fetch_dup_of(&q) == -1)

@@ -15,10 +15,14 @@ struct db;
 
 /*
  * Fills out (zeroed by the caller) with candidates for text; score.c
- * rates them.  Returns 0, 1 when text has no searchable words (nothing
- * was looked up), or -1 on an index error (reported).
+ * rates them.  source, when not NULL, is the program the text came
+ * from (the command of a shell prompt before it): one the KB never
+ * mentions makes the text foreign, as a "prog:" at its start does.
+ * Returns 0, 1 when text has no searchable words (nothing was looked
+ * up), or -1 on an index error (reported).
  */
-int	 retrieve_query(struct db *db, const char *text, struct cands *out);
+int	 retrieve_query(struct db *db, const char *text, const char *source,
+	    struct cands *out);
 
 struct card_step {
 	char	*text;		/* the step, plain text */

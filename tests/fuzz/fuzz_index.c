@@ -59,7 +59,7 @@ search(struct db *db, const char *text)
 	int		 ret = -1;
 
 	memset(more, 0, sizeof(more));
-	if (retrieve_query(db, text, &cands) == -1)
+	if (retrieve_query(db, text, NULL, &cands) == -1)
 		goto out;
 	score_finish(&cands);
 	for (i = 0; i < cands.n && n < FUZZ_SHOWN; i++) {

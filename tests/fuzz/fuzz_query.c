@@ -243,7 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		text[i] = data[i] == '\0' ? ' ' : (char)data[i];
 	text[size] = '\0';
 	query = text;
-	if (retrieve_query(db, text, &cands) == -1) {
+	if (retrieve_query(db, text, NULL, &cands) == -1) {
 		fprintf(stderr, "fuzz_query: retrieve_query failed for [%s]\n",
 		    text);
 		abort();

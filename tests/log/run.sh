@@ -82,6 +82,29 @@ check "foreign log error: ERROR 1045 kept, nothing confident" \
         o[0]["query"].startswith("error _num_") and
         all(r["confidence"] < 0.25 for r in o[0]["results"])'
 
+# a shell transcript: the prompt's command is the program that wrote
+# what follows; git's "Invalid username or password" is not a KB card
+# (it matched one at 0.28), while a message the KB stores still
+# matches after an unknown command, and after "cat", which only shows
+# a file
+printf '%s\n' '$ git push origin main' \
+    'remote: Invalid username or password.' \
+    "fatal: Authentication failed for 'https://git.example.com/ops/app.git/'" \
+    >"$T/git.txt"
+"$K" --json --all <"$T/git.txt" >"$T/git.json" 2>"$T/err"
+check "git transcript: exit 1" [ $? -eq 1 ]
+check "git transcript: nothing confident" jsonl "$T/git.json" \
+    'all(r["confidence"] < 0.25 for x in o for r in x["results"])'
+for cmd in 'frobnicate --host 10.0.0.5' 'cat /var/log/client.log'; do
+	printf '%s\n' "\$ $cmd" 'The credentials that were used to connect to 10.0.0.5 did not work. Please enter new credentials.' \
+	    >"$T/known.txt"
+	"$K" --json <"$T/known.txt" >"$T/known.json" 2>"$T/err"
+	check "after '\$ $cmd': a stored message still matches" \
+	    jsonl "$T/known.json" 'any(r["confidence"] >= 0.9 and
+		r["doc"].endswith("rdp-credentials-did-not-work")
+		for x in o for r in x["results"])'
+done
+
 # a log with no errors: exit 1 and nothing but the summary
 "$K" --no-color <"$D/noerror.log" >"$T/no.txt" 2>"$T/err"
 check "no errors: exit 1" [ $? -eq 1 ]
