@@ -211,12 +211,13 @@ score_stopword(const char *w, size_t len)
 
 /*
  * Severity words of logs and tool messages: they say how bad, not what.
- * Sorted for bsearch().
+ * The levels logscan's PAT_PREFIX strips, and plurals.  Sorted for
+ * bsearch().
  */
 static const char *const levelwords[] = {
 	"alert", "crit", "critical", "debug", "emerg", "err", "error",
-	"errors", "fatal", "info", "notice", "severe", "trace", "warn",
-	"warning", "warnings"
+	"errors", "fatal", "info", "information", "notice", "severe",
+	"trace", "verbose", "warn", "warning", "warnings"
 };
 
 int
