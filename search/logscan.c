@@ -133,7 +133,6 @@ struct msg {
 	int		 blanks;	/* blank lines since the last one */
 	long		 line;		/* its first line */
 	struct strbuf	 text;		/* the lines, prefixes removed */
-	struct strbuf	 cmd;		/* the prompt's command when it opened */
 };
 
 struct logscan {
@@ -147,7 +146,8 @@ struct logscan {
 	struct msg	 msg;		/* open message */
 	struct strbuf	 paste;		/* the input while it is short */
 	int		 paste_ok;	/* paste holds the whole input so far */
-	struct strbuf	 cmd;		/* command of the last shell prompt */
+	struct strbuf	 cmd;		/* command of the last shell prompt,
+					   that of the open message */
 	char		*cmd1;		/* of the first one, for the paste */
 	long		 nlines;	/* lines fed */
 	int		 structured;	/* a line looked like a log line */
@@ -516,7 +516,7 @@ flush_msg(struct logscan *ls)
 
 	if (m->open)
 		add_group(ls, m->text.buf, m->text.len, m->line,
-		    m->cmd.len > 0 ? m->cmd.buf : NULL);
+		    ls->cmd.len > 0 ? ls->cmd.buf : NULL);
 	sb_reset(&m->text);
 	m->open = 0;
 }
@@ -568,9 +568,6 @@ feed_plain(struct logscan *ls, const char *s, size_t n, long lineno)
 	while (pre < n && isspace((unsigned char)s[pre]))
 		pre++;
 	m->open = 1;
-	sb_reset(&m->cmd);
-	if (ls->cmd.len > 0)
-		sb_add(&m->cmd, ls->cmd.buf, ls->cmd.len);
 	m->prefixed = has_pre;
 	m->nlines = 1;
 	m->blanks = 0;
@@ -657,9 +654,15 @@ logscan_line(struct logscan *ls, const char *s, size_t n, long lineno)
 				pre = 0;
 			sb_add(&ls->paste, s + pre, n - pre);
 			sb_addc(&ls->paste, '\n');
-			/* shell prompts: in console transcripts, not logs */
-			if ((prompt = match(ls, PAT_PROMPT, s, n, &end)))
+			/*
+			 * Shell prompts: in console transcripts, not logs.
+			 * A prompt ends the message before it, which keeps
+			 * the command it had.
+			 */
+			if ((prompt = match(ls, PAT_PROMPT, s, n, &end))) {
+				flush_msg(ls);
 				prompt_command(ls, s + end, n - end);
+			}
 			if (!ls->structured && !is_blank(s, n) &&
 			    (is_table(s, n) || pre > 0 || prompt ||
 			    starts_record(ls, s, n) ||
@@ -815,7 +818,6 @@ logscan_free(struct logscan *ls)
 	sb_release(&ls->rec.level);
 	sb_release(&ls->rec.desc);
 	sb_release(&ls->msg.text);
-	sb_release(&ls->msg.cmd);
 	sb_release(&ls->cmd);
 	sb_release(&ls->paste);
 	free(ls->whole.text);
