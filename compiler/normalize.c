@@ -529,6 +529,9 @@ normalize_code_kind(enum norm_code_kind kind)
 	return kind_names[kind];
 }
 
+/* Significant digits of a hex code: 32 bits. */
+#define HEX_CODE_DIGITS	8
+
 /* Canonical hex: lower case, leading zeros dropped ("0x00000204" = "0x204"). */
 static char *
 canon_hex(const char *s, size_t n)
@@ -566,6 +569,17 @@ normalize_codes(const char *s, struct norm_code **out)
 		if (strcmp(mark, "hex") == 0) {
 			kind = CODE_HEX;
 			code = canon_hex(s + ov[0], ov[1] - ov[0]);
+			/*
+			 * Zero is no error ("Sub Status: 0x0"), and more
+			 * than 32 bits is an address ("exception at
+			 * 0x00007FF6A1B2C3D4"): status codes, HRESULTs and
+			 * Win32 errors all fit in 32.
+			 */
+			if (strcmp(code, "0x0") == 0 ||
+			    strlen(code) > 2 + HEX_CODE_DIGITS) {
+				free(code);
+				continue;
+			}
 		} else if (strcmp(mark, "hresult") == 0) {
 			/* a negative decimal HRESULT, as .NET prints it */
 			long long d = strtoll(s + ov[0], NULL, 10);

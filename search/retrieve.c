@@ -10,8 +10,10 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sqlite3.h>
 
@@ -40,6 +42,12 @@
  * head of a message in which an unknown code marks it foreign.
  */
 #define KB_SOURCE_MAX		64
+/*
+ * Programs a text names as "name.exe": at most KB_EXE_MAX, each shorter
+ * than KB_EXE_LEN.
+ */
+#define KB_EXE_MAX		8
+#define KB_EXE_LEN		64
 /* Cards taken from bm25, and error strings from the trigram table. */
 #define KB_FTS_CANDIDATES	32
 #define KB_TRI_CANDIDATES	24
@@ -183,6 +191,12 @@ struct term {
 	int		 order;		/* position in the paste */
 };
 
+/* Program names ("userinit"), lower case, without ".exe". */
+struct exes {
+	char		 v[KB_EXE_MAX][KB_EXE_LEN];
+	size_t		 n;
+};
+
 /* A word of a card's title or symptom, and its IDF share. */
 struct kword {
 	char		*w;		/* the normalized word, owned */
@@ -196,6 +210,7 @@ struct query {
 	const char	*source;	/* program a shell prompt named, or
 					   NULL */
 	int		 known_code;	/* a code of the paste is on a card */
+	struct exes	 exes;		/* programs the paste names */
 	char		*norm;		/* normalize_text(clean) */
 	struct toks	 p;		/* norm split into words */
 	struct term	*t;		/* informative words, at most _MAX */
@@ -226,6 +241,9 @@ static void	 chunk_phrases(const struct query *, struct cand *,
 		    const struct chunk *, size_t, const unsigned char *, int,
 		    double *, double);
 static int	 card_cover(struct query *, struct cand *);
+static int	 code_other_program(struct query *, long long, const char *,
+		    char *, size_t);
+static void	 exe_names(const char *, struct exes *);
 static int	 foreign_name(struct query *, const char *, const char *);
 static int	 foreign_source(struct query *);
 static double	 explains(const struct query *, const struct toks *);
@@ -737,7 +755,20 @@ tier_codes(struct query *q)
 		for (j = 0; j < n; j++) {
 			struct cand *c = score_cand(q->out, ids[j]);
 			double	 v = score_code(codes[i].kind, (long long)n);
+			char	 prog[KB_EXE_LEN];
 
+			if ((codes[i].kind == CODE_HEX ||
+			    codes[i].kind == CODE_CONST) &&
+			    (rc = code_other_program(q, ids[j], codes[i].code,
+			    prog, sizeof(prog))) != 0) {
+				if (rc == -1)
+					goto out;
+				c->other_program = 1;
+				sb_addf(&c->why, "code: %s is %s.exe's on this"
+				    " card, not a program of the paste: 0\n",
+				    codes[i].code, prog);
+				continue;
+			}
 			c->code = 1 - (1 - c->code) * (1 - v);
 			sb_addf(&c->why, "code: %s (%s) on %zu card%s: %.3f\n",
 			    codes[i].code, normalize_code_kind(codes[i].kind),
@@ -749,6 +780,107 @@ out:
 	free(ids);
 	normalize_codes_free(codes, ncodes);
 	return ret;
+}
+
+/* Adds the programs text names to out when code is one of its codes. */
+static void
+exe_names_with(const char *text, const char *code, struct exes *out)
+{
+	struct norm_code *codes;
+	size_t		 ncodes, i;
+	int		 has = 0;
+
+	if (text == NULL)
+		return;
+	ncodes = normalize_codes(text, &codes);
+	for (i = 0; i < ncodes && !has; i++)
+		has = strcmp(codes[i].code, code) == 0;
+	normalize_codes_free(codes, ncodes);
+	if (has)
+		exe_names(text, out);
+}
+
+/*
+ * Whether code, found on card, belongs there to another program than the
+ * paste's: a status such as 0xc0000005 (an access violation) is the same
+ * for every program that crashes, and a card whose title, symptom or
+ * error string names the program with the code ("Userinit.exe
+ * Exception: access violation (0xc0000005)") fixes that program's crash
+ * only.  True when those parts of the card that carry the code name
+ * programs, the paste names programs too, and none of them is the same;
+ * the card's first program is copied to prog.  Returns 1, 0, or -1
+ * (reported).
+ */
+static int
+code_other_program(struct query *q, long long card, const char *code,
+    char *prog, size_t progsz)
+{
+	sqlite3_stmt	*st;
+	struct exes	 card_exes;
+	size_t		 i, j;
+	int		 rc;
+
+	if (q->exes.n == 0)
+		return 0;
+	memset(&card_exes, 0, sizeof(card_exes));
+	st = db_stmt(q->db, STMT_CARD);
+	sqlite3_bind_int64(st, 1, card);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		exe_names_with(db_text(st, 0), code, &card_exes);
+		exe_names_with(db_text(st, 2), code, &card_exes);
+		rc = sqlite3_step(st);
+	}
+	if (step_done(q, rc) == -1)
+		return -1;
+	st = db_stmt(q->db, STMT_ERRSTRS);
+	sqlite3_bind_int64(st, 1, card);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		exe_names_with((const char *)sqlite3_column_text(st, 0), code,
+		    &card_exes);
+	if (step_done(q, rc) == -1)
+		return -1;
+	if (card_exes.n == 0)
+		return 0;
+	for (i = 0; i < card_exes.n; i++)
+		for (j = 0; j < q->exes.n; j++)
+			if (strcmp(card_exes.v[i], q->exes.v[j]) == 0)
+				return 0;
+	(void)snprintf(prog, progsz, "%s", card_exes.v[0]);
+	return 1;
+}
+
+/*
+ * Adds to out the programs s names as "name.exe" or a path ending so,
+ * lower case and without the extension.
+ */
+static void
+exe_names(const char *s, struct exes *out)
+{
+	const char	*p, *b;
+	size_t		 n, i;
+
+	for (p = s; (p = strchr(p, '.')) != NULL; p++) {
+		if (tolower((unsigned char)p[1]) != 'e' ||
+		    tolower((unsigned char)p[2]) != 'x' ||
+		    tolower((unsigned char)p[3]) != 'e' ||
+		    isalnum((unsigned char)p[4]) || p[4] == '_')
+			continue;
+		for (b = p; b > s && (isalnum((unsigned char)b[-1]) ||
+		    b[-1] == '_' || b[-1] == '-' || b[-1] == '.'); b--)
+			;
+		n = (size_t)(p - b);
+		if (n == 0 || n >= KB_EXE_LEN || out->n == KB_EXE_MAX)
+			continue;
+		for (i = 0; i < out->n; i++)
+			if (strncasecmp(out->v[i], b, n) == 0 &&
+			    out->v[i][n] == '\0')
+				break;
+		if (i < out->n)
+			continue;
+		for (i = 0; i < n; i++)
+			out->v[out->n][i] = (char)tolower((unsigned char)b[i]);
+		out->v[out->n++][n] = '\0';
+	}
 }
 
 /*
@@ -1598,6 +1730,7 @@ retrieve_query(struct db *db, const char *text, const char *source,
 	q.norm = normalize_text(q.clean);
 	score_toks_init(&q.p, q.norm, KB_ALIGN_WORDS_MAX);
 	split_lines(&q);
+	exe_names(q.clean, &q.exes);
 
 	/* nothing to look up: no informative word and no code */
 	ncodes = normalize_codes(q.clean, &codes);

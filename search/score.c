@@ -137,7 +137,10 @@
  * A paste that names a program or carries a code the KB never mentions
  * ("curl:", "ERROR 1045") is from another domain unless a stored message
  * or code matches it: the word-level tiers and partial similarity count
- * only this much of their value.
+ * only this much of their value.  So do they for a card whose code is
+ * another program's crash ("Userinit.exe ... 0xc0000005" when the paste
+ * is chrome.exe's 0xc0000005): sharing the words of the crash report
+ * ("access violation", "exception") says nothing more.
  */
 #define FOREIGN_FACTOR	0.4
 /* Score (ranking key) weights: tiers in order of trust. */
@@ -729,7 +732,7 @@ score_finish(struct cands *cs)
 		key = i == kbest ? score_key(c, k1, k2) : 0;
 		soft = (1 - bm25) * (1 - c->phrase) * (1 - key);
 		/* weak tiers say little about a message of another program */
-		if (cs->foreign != NULL) {
+		if (cs->foreign != NULL || c->other_program) {
 			soft = 1 - (1 - soft) * FOREIGN_FACTOR;
 			tri = c->tri * FOREIGN_FACTOR;
 		} else
@@ -742,6 +745,10 @@ score_finish(struct cands *cs)
 			sb_addf(&c->why, "foreign: the KB does not know '%s';"
 			    " word and similarity evidence x %.2f\n",
 			    cs->foreign, FOREIGN_FACTOR);
+		else if (c->other_program)
+			sb_addf(&c->why, "other program: the card's code is"
+			    " another program's; word and similarity evidence"
+			    " x %.2f\n", FOREIGN_FACTOR);
 		if (c->why.len > 0 || c->rel > 0)
 			sb_addf(&c->why, "confidence %.3f = 1 - (1-sig %.3f)"
 			    "(1-code %.3f)(1-trigram %.3f)(1-bm25 %.3f)"

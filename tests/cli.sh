@@ -402,6 +402,48 @@ PY
 	    refuse out "$esc"
 fi
 
+# a status code every crashing program reports (0xc0000005) finds the
+# card only for the program that card is about; a 64-bit address and a
+# zero are no codes at all
+if [ -n "$KBC" ]; then
+	mkdir -p "$T/crash"
+	cat >"$T/crash/userinit.md" <<'MD'
+# Logon scripts crash in remote sessions
+
+## Symptom
+
+Users of a remote session see "An application error has occurred.
+Userinit.exe Exception: access violation (0xc0000005), Address:
+0x77f901b3" and the session closes.
+
+## Steps
+
+1. Delete the value that has no name under IniFile Times.
+MD
+	cat >"$T/crash/spool.md" <<'MD'
+# The spool file cannot be opened
+
+## Symptom
+
+"The spool file could not be opened (0x80070005)."
+
+## Steps
+
+1. Restart the print spooler.
+MD
+	run 0 "$KBC" -q -o "$T/crash.db" "$T/crash"
+	run 0 "$K" --db "$T/crash.db" "Faulting application name: userinit.exe
+Exception code: 0xc0000005
+Fault offset: 0x0000b1f3" &&
+	    expect out '^   userinit#logon-scripts-crash-in-remote-sessions'
+	run 1 "$K" --db "$T/crash.db" "Faulting application name: chrome.exe
+Faulting module name: chrome.dll
+Exception code: 0xc0000005
+Fault offset: 0x0000000004a3f2b1" && empty out
+	run 1 "$K" --db "$T/crash.db" "Unhandled exception at 0x00007FF6A1B2C3D4 in app.exe: 0xC0000005: Access violation reading location 0x0000000000000000." &&
+	    empty out
+fi
+
 # links between documents of a KB compiled here: a relative .md path or
 # an anchor of the same document leads to a card
 if [ -n "$KBC" ]; then
