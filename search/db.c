@@ -558,13 +558,11 @@ first_term(void *ctx, const char *term, size_t len)
 }
 
 int
-db_word_df(struct db *db, const char *w, size_t len, long long *df)
+db_word_stem(struct db *db, const char *w, size_t len, struct strbuf *out)
 {
 	struct one_term	 o = { { 0 }, 0 };
-	sqlite3_stmt	*st;
 	int		 rc;
 
-	*df = 0;
 	rc = stemmer_run(db->stem, w, len, first_term, &o);
 	if (rc == -1) {
 		sb_release(&o.term);
@@ -574,14 +572,32 @@ db_word_df(struct db *db, const char *w, size_t len, long long *df)
 		sb_release(&o.term);
 		return 1;
 	}
+	sb_reset(out);
+	sb_add(out, o.term.buf, o.term.len);
+	sb_release(&o.term);
+	return 0;
+}
+
+int
+db_word_df(struct db *db, const char *w, size_t len, long long *df)
+{
+	struct strbuf	 stem = { 0 };
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*df = 0;
+	if ((rc = db_word_stem(db, w, len, &stem)) != 0) {
+		sb_release(&stem);
+		return rc;
+	}
 	st = db_stmt(db, STMT_WORD_DF);
-	sqlite3_bind_text(st, 1, o.term.buf, (int)o.term.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, stem.buf, (int)stem.len, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*df = sqlite3_column_int64(st, 0);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_reset(st);
-	sb_release(&o.term);
+	sb_release(&stem);
 	if (rc != SQLITE_DONE)
 		return db_fail(db);
 	return 0;

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+struct strbuf;
+
 struct db;
 struct sqlite3_stmt;
 
@@ -74,6 +76,13 @@ struct sqlite3_stmt *db_stmt(struct db *db, enum db_stmt which);
 /* Where the index came from, for messages: a path or "built-in index". */
 const char	*db_name(const struct db *db);
 
+/*
+ * Sets out to the one term FTS5 indexes word w[0..len) as ("faulting":
+ * "fault").  Returns 0; 1 when the word is not one term; -1 after
+ * reporting an error.
+ */
+int		 db_word_stem(struct db *db, const char *w, size_t len,
+		    struct strbuf *out);
 /*
  * *df: the number of cards holding word w[0..len) in any field, read from
  * term_df under the term FTS5 indexes it as.  Returns 0; 1 when the word

@@ -178,6 +178,8 @@ struct term {
 	size_t		 len;		/* its length */
 	char		*syn;		/* normalized synonym expansion */
 	char		*fix;		/* spelling correction, or NULL */
+	char		*stem;		/* the term FTS5 indexes it as, or
+					   NULL when it is not one */
 	long long	 df;		/* cards containing word or synonym */
 	int		 named;		/* some card has it in a title, symptom
 					   or error string */
@@ -609,9 +611,23 @@ lookup_terms(struct query *q)
 			    (unsigned char)w[j] >= 0xC0;
 		if (!alnum || q->p.len[i] < 2)
 			continue;
+		/*
+		 * One term per stem: "Faulting ... Fault offset" names
+		 * one word of the KB, not two, and counting it twice
+		 * doubles its share of the paste.
+		 */
+		if ((rc = db_word_stem(q->db, w, q->p.len[i], &sb)) == -1)
+			goto out;
+		for (j = 0; rc == 0 && j < q->nt; j++)
+			if (q->t[j].stem != NULL &&
+			    strcmp(q->t[j].stem, sb.buf) == 0)
+				break;
+		if (rc == 0 && j < q->nt)
+			continue;
 		t = &q->t[q->nt];
 		t->w = w;
 		t->len = q->p.len[i];
+		t->stem = rc == 0 ? xstrdup(sb.buf) : NULL;
 		t->ph = t->ph_syn = -1;
 		t->order = (int)q->nt++;
 	}
@@ -1485,6 +1501,7 @@ card_cover(struct query *q, struct cand *c)
 		if (query_has(q, k.w[i], k.len[i])) {
 			got += w;
 			mass += w * w;
+			c->keywords += w > 0;
 		}
 	}
 	free(seen);
@@ -1762,6 +1779,7 @@ out:
 	for (i = 0; i < q.nt; i++) {
 		free(q.t[i].syn);
 		free(q.t[i].fix);
+		free(q.t[i].stem);
 	}
 	free(q.t);
 	free(q.tried);

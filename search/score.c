@@ -134,6 +134,13 @@
 #define KEY_WEIGHT	0.7
 #define KEY_FULL	0.5
 /*
+ * ... and only when the paste names KEY_WORDS_FULL of the card's key
+ * words, in proportion below: one word, rare as it may be, is most of a
+ * short card ("A write fault occurred.") and says nothing of the words
+ * around it ("Segmentation fault").
+ */
+#define KEY_WORDS_FULL	2.0
+/*
  * A paste that names a program or carries a code the KB never mentions
  * ("curl:", "ERROR 1045") is from another domain unless a stored message
  * or code matches it: the word-level tiers and partial similarity count
@@ -654,8 +661,9 @@ static double
 key_share(const struct cand *c)
 {
 	double	 full = c->keyinfo / KEY_FULL;
+	double	 words = c->keywords / KEY_WORDS_FULL;
 
-	return c->keycov * (full < 1 ? full : 1);
+	return c->keycov * (full < 1 ? full : 1) * (words < 1 ? words : 1);
 }
 
 /*

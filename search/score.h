@@ -117,6 +117,7 @@ struct cand {
 	double		 keycov;	/* tier 4: share of the card's title and
 					   symptom words the paste names */
 	double		 keyinfo;	/* tier 4: their IDF mass */
+	int		 keywords;	/* tier 4: how many words those are */
 	int		 other_program;	/* a code of the paste is another
 					   program's on this card */
 	long long	 errstr;	/* best errstr.id, 0 when none */
