@@ -519,10 +519,11 @@ run_log(struct db *db, struct input *in, const struct opts *o)
 	if (matched == 0 && !foreign && (whole.g = logscan_paste(ls)) != NULL) {
 		if (match_group(db, o, &whole, &budget) == -1)
 			goto out;
-		if (whole.confident) {
+		/* --all shows it below the threshold too, as for TEXT */
+		if (whole.confident || (o->all && whole.best > 0)) {
+			matched += whole.confident;
 			rank[nrank++] = whole;
 			memset(&whole, 0, sizeof(whole));
-			matched++;
 		}
 	}
 	qsort(rank, nrank, sizeof(*rank), by_rank);

@@ -105,6 +105,17 @@ for cmd in 'frobnicate --host 10.0.0.5' 'cat /var/log/client.log'; do
 		for x in o for r in x["results"])'
 done
 
+# --all shows a short paste without an error line as a whole, below
+# the threshold as for TEXT, and still exits 1
+printf '%s\n' 'C:\>typeperf "\Processor(_Total)\% Processor Time" -sc 1' \
+    '"05/06/2024 10:30:01.223","99.84"' 'The command completed successfully.' \
+    >"$T/perf.txt"
+"$K" --json --all <"$T/perf.txt" >"$T/perf.json" 2>"$T/err"
+check "--all, no error line: exit 1" [ $? -eq 1 ]
+check "--all, no error line: the whole paste, below the threshold" \
+    jsonl "$T/perf.json" 'len(o) == 1 and o[0]["results"] and
+        all(r["confidence"] < 0.25 for r in o[0]["results"])'
+
 # a log with no errors: exit 1 and nothing but the summary
 "$K" --no-color <"$D/noerror.log" >"$T/no.txt" 2>"$T/err"
 check "no errors: exit 1" [ $? -eq 1 ]
