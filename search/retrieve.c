@@ -169,6 +169,15 @@
  * words.
  */
 #define WEAK_TERM		0.5
+/*
+ * ... unless the word is on one card only, in a KB of UNIQUE_CARDS
+ * cards or more: then, wherever that card has it, it names the card
+ * ("BlockInboundAlways", a policy value a step checks for, in a pasted
+ * "netsh advfirewall" output), and counts as a word of a main field.
+ * In a KB of a dozen cards most words are on one card and say no more
+ * than the rest.
+ */
+#define UNIQUE_CARDS		40
 
 /* FTS5 column filter of the fields that name a problem (schema.h order). */
 #define MAIN_COLS		"{title symptom errors}"
@@ -183,6 +192,7 @@ struct term {
 	long long	 df;		/* cards containing word or synonym */
 	int		 named;		/* some card has it in a title, symptom
 					   or error string */
+	int		 unique;	/* on one card of UNIQUE_CARDS or more */
 	double		 weight;	/* IDF share in [0,1], times WEAK_TERM
 					   when no card names it in a main
 					   field */
@@ -666,7 +676,9 @@ lookup_terms(struct query *q)
 		    main_named(q, t, &sb) == -1)
 			goto out;
 		t->weight = idf_share(q, t->df);
-		if (t->df > 0 && !t->named)
+		t->unique = t->df == 1 && q->ncards >= UNIQUE_CARDS &&
+		    !score_levelword(t->w, t->len);
+		if (t->df > 0 && !t->named && !t->unique)
 			t->weight *= WEAK_TERM;
 		if (t->fix != NULL)
 			t->weight *= SPELL_CREDIT;
@@ -1642,7 +1654,7 @@ tier_fts(struct query *q)
 				cols |= h[t->ph_syn];
 			if (cols == 0)
 				continue;
-			fw = field_weight(cols);
+			fw = t->unique ? FIELD_W_MAIN : field_weight(cols);
 			got += t->weight * fw;
 			/* common terms are looked up apart: no position */
 			if (t->common || (cols & KB_HITS_NEAR))
