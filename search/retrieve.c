@@ -1331,17 +1331,19 @@ field_weight(unsigned cols)
  * scores like a whole-query phrase.  A stretch of the paste covered by
  * found chunks that holds QUOTE_WORDS informative words is a quotation,
  * worth a main field wherever the card has it (a table of event
- * messages in a step).  wfw is scratch: one per word id, then one per
- * word of the paste.
+ * messages in a step), and the share of the paste quoted is evidence of
+ * its own (score_quote()).  wfw is scratch: one per word id, then one
+ * per word of the paste.
  */
 static void
 chunk_phrases(const struct query *q, struct cand *c, const struct chunk *ch,
     size_t nch, const unsigned char *hits, int nhits, double *wfw,
     double total)
 {
-	double	*pos = wfw + q->p.ndist, got = 0, fw, v;
+	double	*pos = wfw + q->p.ndist, got = 0, fw, v, vq, quoted = 0;
 	size_t	 i, j, start, nw;
 	int	 nwords = 0;
+	unsigned char *inq = NULL;
 
 	if (nch == 0 || total <= 0)
 		return;
@@ -1359,8 +1361,12 @@ chunk_phrases(const struct query *q, struct cand *c, const struct chunk *ch,
 			continue;
 		for (j = start, nw = 0; j < i; j++)
 			nw += q->p.kind[j] == TOK_WORD;
-		for (j = start; j < i && nw >= QUOTE_WORDS; j++)
+		for (j = start; j < i && nw >= QUOTE_WORDS; j++) {
 			pos[j] = FIELD_W_MAIN;
+			if (inq == NULL)
+				inq = xcalloc(q->p.ndist ? q->p.ndist : 1, 1);
+			inq[q->p.id[j]] = 1;
+		}
 		start = i + 1;
 	}
 	for (i = 0; i < q->p.n; i++)
@@ -1370,16 +1376,21 @@ chunk_phrases(const struct query *q, struct cand *c, const struct chunk *ch,
 		if (wfw[i] <= 0 || q->p.kind[q->p.dist[i]] != TOK_WORD)
 			continue;
 		got += wfw[i] * word_weight(q, q->p.dist[i]);
+		if (inq != NULL && inq[i])
+			quoted += word_weight(q, q->p.dist[i]);
 		nwords++;
 	}
+	free(inq);
 	if (got <= 0)
 		return;
 	v = score_chunks(got / total, nwords);
-	if (v <= c->phrase)
+	vq = score_quote(quoted / total);
+	if ((v > vq ? v : vq) <= c->phrase)
 		return;
-	c->phrase = v;
+	c->phrase = v > vq ? v : vq;
 	sb_addf(&c->why, "phrase: runs of the query cover %.3f of it"
-	    " (%d words): %.3f\n", got / total, nwords, v);
+	    " (%d words), quotations %.3f: %.3f\n", got / total, nwords,
+	    quoted / total, c->phrase);
 }
 
 /*

@@ -102,6 +102,15 @@
 #define CHUNK_WEIGHT	0.5
 #define CHUNK_WORDS	5.0
 /*
+ * A card that quotes the paste (every three-word run of a stretch of six
+ * informative words or more found in it) holds the message as surely
+ * as an error string would, though kbc did not take it for one: it sits
+ * in a step that lists an event's text, or in a sentence of prose.
+ * Squared like the trigram tier's similarity, and below TRI_WEIGHT:
+ * prose can share a long run of words by chance.
+ */
+#define QUOTE_WEIGHT	0.7
+/*
  * Margin: the best card's confidence grows by up to MARGIN_WEIGHT of
  * itself in proportion to its lead over the runner-up ((c1 - c2) / c1).
  * A described symptom singles one card out.  So, though, does a paste
@@ -644,6 +653,14 @@ score_phrase(double fw, int words, double info)
 	double	 f = words / PHRASE_WORDS, g = info / PHRASE_INFO;
 
 	return PHRASE_WEIGHT * fw * (f < 1 ? f : 1) * (g < 1 ? g : 1);
+}
+
+double
+score_quote(double cover)
+{
+	if (cover > 1)
+		cover = 1;
+	return QUOTE_WEIGHT * cover * cover;
 }
 
 double

@@ -100,6 +100,11 @@ double	 score_phrase(double fw, int words, double info);
  * the query's words inside them (field-weighted), words their number.
  */
 double	 score_chunks(double cover, int words);
+/*
+ * Evidence of a card that quotes stretches of QUOTE_WORDS informative
+ * words or more of the paste, which make up cover of its IDF mass.
+ */
+double	 score_quote(double cover);
 
 /* Evidence for one card; retrieve.c fills it, score_finish() rates it. */
 struct cand {

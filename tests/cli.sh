@@ -444,6 +444,51 @@ Fault offset: 0x0000000004a3f2b1" && empty out
 	    empty out
 fi
 
+# a card that quotes the paste in a step (an event's text in a list)
+# beats one whose symptom shares most of its words
+if [ -n "$KBC" ]; then
+	mkdir -p "$T/quote"
+	cat >"$T/quote/events.md" <<'MD'
+# Session host events to check
+
+## Symptom
+
+Users cannot connect to the session host.
+
+## Steps
+
+1. Open Event Viewer and look for these events under System:
+   - 1057: The session host server has failed to replace the expired self signed certificate used for server authentication on TLS connections.
+   - 1058: The session host server has failed to create a new self signed certificate.
+2. Delete the certificate from the Remote Desktop store and restart the service.
+MD
+	cat >"$T/quote/custom-cert.md" <<'MD'
+# Use a custom server authentication certificate for TLS
+
+## Symptom
+
+The session host server uses a self signed certificate for server authentication on TLS connections instead of the certificate you installed.
+
+## Steps
+
+1. Set the thumbprint of the installed certificate on the listener.
+MD
+	cat >"$T/quote/expired.md" <<'MD'
+# The client reports an expired certificate
+
+## Symptom
+
+"The certificate has expired or is not yet valid."
+
+## Steps
+
+1. Check the clock of the client.
+MD
+	run 0 "$KBC" -q -o "$T/quote.db" "$T/quote"
+	run 0 "$K" --db "$T/quote.db" -n 1 "has failed to replace the expired self signed certificate used for server authentication on TLS connections" &&
+	    expect out '^   events#session-host-events-to-check'
+fi
+
 # links between documents of a KB compiled here: a relative .md path or
 # an anchor of the same document leads to a card
 if [ -n "$KBC" ]; then
