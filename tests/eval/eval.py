@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Accuracy of kbsearch on a development query set, next to a baseline.
+"""Accuracy of kbsearch on development query sets, next to a baseline.
 
-Builds the knowledge base with kbc, runs every query of a set (format:
+Builds each knowledge base with kbc, runs every query of its set (format:
 ../shared/eval/README.md) through kbsearch --json, and prints top-1
-accuracy, MRR@5 and the share of negatives correctly declined.  The same
+accuracy, MRR@5 and the share of negatives correctly declined, per set
+and, for several sets, pooled (the floors apply to the pooled figures).  The same
 queries also run through a plain FTS5 BM25 query (every word, ORed,
 quoted) on the same index, so the figures can be compared side by side.
 Exits 1 when kbsearch falls below the given floors, 77 when the data is
@@ -108,6 +109,7 @@ def run_baseline(con, query):
 
 
 def score(results_per_query):
+    """(top-1 hits, reciprocal rank sum, declined, positives, negatives)."""
     top1 = mrr = pos = neg = declined = 0
     for accepted, results in results_per_query:
         if not accepted:
@@ -124,33 +126,38 @@ def score(results_per_query):
                 mrr += 1.0 / rank
                 top1 += rank == 1
                 break
+    return top1, mrr, declined, pos, neg
+
+
+def rates(counts):
+    top1, mrr, declined, pos, neg = counts
     return (top1 / pos if pos else 1.0, mrr / pos if pos else 1.0,
-            declined / neg if neg else 1.0, pos, neg)
+            declined / neg if neg else 1.0)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kbc", required=True)
-    ap.add_argument("--kbsearch", required=True)
-    ap.add_argument("--kb", required=True, help="knowledge base root")
-    ap.add_argument("--set", required=True, help="query set (.tsv)")
-    ap.add_argument("--floor-top1", type=float, default=0.0)
-    ap.add_argument("--floor-declined", type=float, default=0.0)
-    ap.add_argument("--verbose", "-v", action="store_true")
-    a = ap.parse_args()
-    if not os.path.isdir(a.kb) or not os.path.exists(a.set):
-        print("skipped: no corpus (%s)" % a.kb)
-        return 77
-    seeds = seed_map(a.kb)
+def add(a, b):
+    return tuple(x + y for x, y in zip(a, b))
+
+
+def table(title, ours, base):
+    print("%s: %d positives, %d negatives" % (title, ours[3], ours[4]))
+    print("%-10s %7s %7s %9s" % ("", "top-1", "MRR@5", "declined"))
+    print("%-10s %7.3f %7.3f %9.3f" % (("kbsearch",) + rates(ours)))
+    print("%-10s %7.3f %7.3f %9.3f" % (("fts5-bm25",) + rates(base)))
+
+
+def run_set(a, kb, path):
+    """Counts (see score()) of kbsearch and of the baseline on one set."""
+    seeds = seed_map(kb)
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "kb.db")
-        p = subprocess.run([a.kbc, "-q", "-o", db, a.kb])
+        p = subprocess.run([a.kbc, "-q", "-o", db, kb])
         if p.returncode not in (0, 1):
             print("kbc failed with status %d" % p.returncode)
-            return 2
+            return None
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
         ours, base = [], []
-        for qid, expected, mode, query in load_set(a.set):
+        for qid, expected, mode, query in load_set(path):
             accepted = targets(expected, seeds)
             r = run_kbsearch(a.kbsearch, db, mode, query)
             b = run_baseline(con, query)
@@ -163,13 +170,37 @@ def main():
                                           expected[:70],
                                           r[0] if r else "-"))
         con.close()
-    t1, mrr, dec, pos, neg = score(ours)
-    b1, bmrr, bdec, _, _ = score(base)
-    name = os.path.basename(a.set)
-    print("%s: %d positives, %d negatives" % (name, pos, neg))
-    print("%-10s %7s %7s %9s" % ("", "top-1", "MRR@5", "declined"))
-    print("%-10s %7.3f %7.3f %9.3f" % ("kbsearch", t1, mrr, dec))
-    print("%-10s %7.3f %7.3f %9.3f" % ("fts5-bm25", b1, bmrr, bdec))
+    return score(ours), score(base)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kbc", required=True)
+    ap.add_argument("--kbsearch", required=True)
+    ap.add_argument("--kb", required=True, action="append",
+                    help="knowledge base root, one per --set")
+    ap.add_argument("--set", required=True, action="append",
+                    help="query set (.tsv); several are pooled")
+    ap.add_argument("--floor-top1", type=float, default=0.0)
+    ap.add_argument("--floor-declined", type=float, default=0.0)
+    ap.add_argument("--verbose", "-v", action="store_true")
+    a = ap.parse_args()
+    if len(a.kb) != len(a.set):
+        ap.error("give one --kb for each --set")
+    for kb, path in zip(a.kb, a.set):
+        if not os.path.isdir(kb) or not os.path.exists(path):
+            print("skipped: no corpus (%s)" % kb)
+            return 77
+    ours = base = (0, 0, 0, 0, 0)
+    for kb, path in zip(a.kb, a.set):
+        counts = run_set(a, kb, path)
+        if counts is None:
+            return 2
+        table(os.path.basename(path), *counts)
+        ours, base = add(ours, counts[0]), add(base, counts[1])
+    if len(a.set) > 1:
+        table("all sets", ours, base)
+    t1, _, dec = rates(ours)
     if t1 < a.floor_top1 or dec < a.floor_declined:
         print("FAIL: below the floors (top-1 %.2f, declined %.2f)"
               % (a.floor_top1, a.floor_declined))
