@@ -431,8 +431,7 @@ match_group(struct db *db, const struct opts *o, struct ranked *r,
 	r->best = c.n > 0 ? c.v[0].confidence : 0.0;
 	r->confident = r->best >= SCORE_THRESHOLD;
 	/* a prompt's command is in the whole paste too: not a reason */
-	r->foreign = c.foreign != NULL && (r->g->cmd == NULL ||
-	    strcmp(c.foreign, r->g->cmd) != 0);
+	r->foreign = c.foreign != NULL && !c.foreign_prompt;
 	while (k < c.n && k < (size_t)o->limit &&
 	    (o->all || c.v[k].confidence >= SCORE_THRESHOLD))
 		k++;

@@ -988,9 +988,12 @@ foreign_source(struct query *q)
 {
 	const char	*p = q->clean, *s, *e;
 
-	if (q->source != NULL && !q->known_code && foreign_name(q,
-	    q->source, q->source + strlen(q->source)) == -1)
-		return -1;
+	if (q->source != NULL && !q->known_code && q->out->foreign == NULL) {
+		if (foreign_name(q, q->source,
+		    q->source + strlen(q->source)) == -1)
+			return -1;
+		q->out->foreign_prompt = q->out->foreign != NULL;
+	}
 	while (*p == ' ' || *p == '\t' || *p == '\n')
 		p++;
 	if (!isalpha((unsigned char)*p))

@@ -140,6 +140,8 @@ struct cands {
 	long long	 ncards;	/* cards in the index */
 	char		*foreign;	/* a source or code of the paste that
 					   the KB does not know, or NULL */
+	int		 foreign_prompt; /* foreign is the command of the
+					   shell prompt before the paste */
 };
 
 /* Returns the candidate for card, adding an empty one if needed. */
