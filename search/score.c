@@ -18,6 +18,13 @@
 #define W_CONTENT	1.0	/* an informative word */
 #define W_STOP		0.3	/* "the", "to": present in every message */
 #define W_PLACE		0.4	/* a masked value: wildcard, so worth less */
+/*
+ * A stopword weighs as an informative word in an error string of
+ * SHORT_ERR informative words or fewer, where every word is the
+ * message: "Access is denied." is what Windows says, "Access denied"
+ * what MySQL, Postfix and HTTP servers say.
+ */
+#define SHORT_ERR	2
 /* A word within one typing error counts this much of an exact match. */
 #define FUZZY_CREDIT	0.8
 /* Fuzzy matching only for words this long: short words collide. */
@@ -456,7 +463,8 @@ score_align(const struct toks *p, const struct toks *e, struct align *out)
 	we = xreallocarray(NULL, k, sizeof(*we));
 	for (j = 0; j < k; j++) {
 		we[j] = e->kind[j] == TOK_WORD ? W_CONTENT :
-		    e->kind[j] == TOK_STOP ? W_STOP : W_PLACE;
+		    e->kind[j] == TOK_STOP ? (e->ncontent <= SHORT_ERR ?
+		    W_CONTENT : W_STOP) : W_PLACE;
 		total += we[j];
 	}
 
