@@ -141,7 +141,9 @@ load(struct cache *c)
 		return -1;
 	/* sum is at the newline that ends the last entry */
 	for (p = c->buf + strlen(CACHE_MAGIC); p < sum; p = eol + 1) {
-		eol = strchr(p, '\n');
+		/* sum stops at a newline: there is always one, but say so */
+		if ((eol = strchr(p, '\n')) == NULL)
+			return -1;
 		*eol = '\0';
 		xgrow((void **)&c->v, &cap, c->n + 1, sizeof(*c->v));
 		if (parse_line(p, &c->v[c->n]) == -1)

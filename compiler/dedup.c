@@ -71,7 +71,7 @@ mix(uint64_t x)
 static int
 sign(const char *text, uint32_t *sig)
 {
-	uint64_t	 w[SHINGLE_WORDS], h, sh;
+	uint64_t	 w[SHINGLE_WORDS] = { 0 }, h, sh;
 	size_t		 nw = 0, i, k;
 	int		 ns = 0;
 	const unsigned char *p = (const unsigned char *)text;

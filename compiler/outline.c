@@ -105,7 +105,7 @@ html_anchor(const char *html)
 		p = strstr(html, "name=");
 	if (p == NULL)
 		return NULL;
-	p = strchr(p, '=') + 1;
+	p += *p == 'i' ? strlen("id=") : strlen("name=");
 	quote = *p;
 	if (quote != '"' && quote != '\'')
 		return NULL;
