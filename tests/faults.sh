@@ -14,6 +14,9 @@
 #    old index is intact.
 # usage: faults.sh KBC KBSEARCH WORKDIR KB_DIR [CORPUS_DIR]
 # (CORPUS_DIR, the rdp corpus, is B when present; else B is generated.)
+# KB_FAULT_STEP=S (tests/long.sh sets 5) sweeps instead: fsize at S, 2S,
+# ... % below 100 %, and the address space from 256 down to 16 MiB in
+# steps of S % of that range, plus the points above; unset, only those.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/reliability.sh"
@@ -32,12 +35,32 @@ tmps() {
 }
 
 
+# the fsize limits (% of B's index) and address-space limits (MiB)
+step=${KB_FAULT_STEP:-}
+fsize_pcts="25 50 75"
+as_mibs="256 128 64 32 24 16"
+if [ -n "$step" ]; then
+	case $step in
+	*[!0-9]*) echo "Bail out! KB_FAULT_STEP=$step: want 1..50"; exit 2 ;;
+	esac
+	[ "$step" -ge 1 ] && [ "$step" -le 50 ] ||
+	    { echo "Bail out! KB_FAULT_STEP=$step: want 1..50"; exit 2; }
+	fsize_pcts=$(awk -v s="$step" 'BEGIN {
+		for (p = s; p < 100; p += s) printf "%s%d", (p > s ? " " : ""), p
+	}')
+	as_mibs=$( { echo "$as_mibs" | tr ' ' '\n'
+	    awk -v s="$step" 'BEGIN {
+		for (k = 0; k * s <= 100; k++) print 256 - int(240 * k * s / 100)
+	}'; } | sort -nru | tr '\n' ' ' | sed 's/ $//')
+	echo "# KB_FAULT_STEP=$step: fsize at $fsize_pcts %; as at $as_mibs MiB"
+fi
+
 sha_a=$(sha A.db)
 size_b=$(stat -c %s B.db)
 echo "# A.db $(stat -c %s A.db) bytes, B.db $size_b bytes"
 
 # 1. disk full
-for pct in 25 50 75; do
+for pct in $fsize_pcts; do
 	lim=$((size_b * pct / 100))
 	cp A.db kb.db
 	prlimit --fsize="$lim" "$KBC" -q -o kb.db srcB 2>fsize.err
@@ -119,7 +142,7 @@ oom_ok() {
 	fi
 }
 
-for mib in 256 128 64 32 24 16; do
+for mib in $as_mibs; do
 	as=$((mib * 1024 * 1024))
 	cp A.db kb.db
 	prlimit --as="$as" "$KBC" -q -o kb.db srcB 2>oom.err
