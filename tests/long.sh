@@ -93,6 +93,18 @@ tap_count() {
 	    END { printf "%d checks, %d failed", o + f, f }' "$1"
 }
 
+# tap_result RC LOG LABEL: the result of a TAP script that exited RC:
+# sets what ("LABEL: N checks, M failed", or the script's skip line) and
+# returns 0, 77 (skipped) or 1
+tap_result() {
+	what="$3: $(tap_count "$2")"
+	case $1 in
+	0) return 0 ;;
+	77) what="skipped: $(head -1 "$2")"; return 77 ;;
+	*) return 1 ;;
+	esac
+}
+
 # build NAME CMAKE_ARGS...: configures and builds $work/NAME with -j2,
 # output in $logs/build-NAME.log; shows its tail when it fails
 build() {
@@ -467,12 +479,7 @@ part_faults() {
 	rc=$?
 	grep '^# ' "$logs/faults.log" | sed 's/^/#   /'
 	tap_failures "$logs/faults.log"
-	what="KB_FAULT_STEP=$fault_step: $(tap_count "$logs/faults.log")"
-	case $rc in
-	0) return 0 ;;
-	77) what="skipped: $(head -1 "$logs/faults.log")"; return 77 ;;
-	*) return 1 ;;
-	esac
+	tap_result "$rc" "$logs/faults.log" "KB_FAULT_STEP=$fault_step"
 }
 
 # vg_wrapper NAME PROG LOGDIR: prints a script running PROG under
@@ -627,12 +634,7 @@ part_crash() {
 	rc=$?
 	grep -E '^(# |ok |not ok |Bail out!)' "$logs/crash.log" | head -60 |
 	    sed 's/^/#   /'
-	what="$kills kills: $(tap_count "$logs/crash.log")"
-	case $rc in
-	0) return 0 ;;
-	77) what="skipped: $(head -1 "$logs/crash.log")"; return 77 ;;
-	*) return 1 ;;
-	esac
+	tap_result "$rc" "$logs/crash.log" "$kills kills"
 }
 
 # part_fuzz: tests/fuzz/long.sh HOURS in $work/fuzz
