@@ -579,26 +579,32 @@ db_word_stem(struct db *db, const char *w, size_t len, struct strbuf *out)
 }
 
 int
-db_word_df(struct db *db, const char *w, size_t len, long long *df)
+db_term_df(struct db *db, const char *term, long long *df)
 {
-	struct strbuf	 stem = { 0 };
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*st = db_stmt(db, STMT_WORD_DF);
 	int		 rc;
 
 	*df = 0;
-	if ((rc = db_word_stem(db, w, len, &stem)) != 0) {
-		sb_release(&stem);
-		return rc;
-	}
-	st = db_stmt(db, STMT_WORD_DF);
-	sqlite3_bind_text(st, 1, stem.buf, (int)stem.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*df = sqlite3_column_int64(st, 0);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_reset(st);
-	sb_release(&stem);
 	if (rc != SQLITE_DONE)
 		return db_fail(db);
 	return 0;
+}
+
+int
+db_word_df(struct db *db, const char *w, size_t len, long long *df)
+{
+	struct strbuf	 stem = { 0 };
+	int		 rc;
+
+	*df = 0;
+	if ((rc = db_word_stem(db, w, len, &stem)) == 0)
+		rc = db_term_df(db, stem.buf, df);
+	sb_release(&stem);
+	return rc;
 }

@@ -84,6 +84,11 @@ const char	*db_name(const struct db *db);
 int		 db_word_stem(struct db *db, const char *w, size_t len,
 		    struct strbuf *out);
 /*
+ * *df: the number of cards holding term (as db_word_stem() gives it).
+ * Returns 0, or -1 after reporting an error.
+ */
+int		 db_term_df(struct db *db, const char *term, long long *df);
+/*
  * *df: the number of cards holding word w[0..len) in any field, read from
  * term_df under the term FTS5 indexes it as.  Returns 0; 1 when the word
  * is not one FTS5 term (none, or "multi-agent": count a phrase MATCH

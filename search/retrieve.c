@@ -644,7 +644,9 @@ lookup_terms(struct query *q)
 
 	for (i = 0; i < q->nt; i++) {
 		t = &q->t[i];
-		if (word_df(q, t->w, t->len, &t->df) == -1)
+		/* the stem is known: look its count up, not stem it again */
+		if ((t->stem != NULL ? db_term_df(q->db, t->stem, &t->df) :
+		    word_df(q, t->w, t->len, &t->df)) == -1)
 			goto out;
 		if (t->df == 0 && spell(q, t) == -1)
 			goto out;
