@@ -1390,12 +1390,14 @@ chunk_phrases(const struct query *q, struct cand *c, const struct chunk *ch,
 		return;
 	v = score_chunks(got / total, nwords);
 	vq = score_quote(quoted / total);
-	if ((v > vq ? v : vq) <= c->phrase)
+	if (vq > v)
+		v = vq;
+	if (v <= c->phrase)
 		return;
-	c->phrase = v > vq ? v : vq;
+	c->phrase = v;
 	sb_addf(&c->why, "phrase: runs of the query cover %.3f of it"
 	    " (%d words), quotations %.3f: %.3f\n", got / total, nwords,
-	    quoted / total, c->phrase);
+	    quoted / total, v);
 }
 
 /*
